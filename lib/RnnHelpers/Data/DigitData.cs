@@ -1,0 +1,163 @@
+using RnnHelpers.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RnnHelpers.Data;
+
+/// <summary>The two standard splits.</summary>
+public enum Split
+{
+    Train,
+    Test,
+}
+
+/// <summary>How much of a dataset to load and in which shape.</summary>
+public sealed record DataOptions
+{
+    /// <summary>Keep only the first N training images (null: all).</summary>
+    public int? TrainLimit { get; init; }
+
+    /// <summary>Keep only the first N test images (null: all).</summary>
+    public int? TestLimit { get; init; }
+
+    /// <summary>Keep only the first N images of each class in both splits, applied before the limits (null: all).</summary>
+    public int? PerClass { get; init; }
+
+    /// <summary>Read each image as 784 time steps of one pixel ([N,784,1]) instead of 28 rows of 28 ([N,28,28]).</summary>
+    public bool PixelSequence { get; init; }
+
+    public void Validate()
+    {
+        if (TrainLimit is < 1) throw new ArgumentException($"TrainLimit must be at least 1 (or null for all); got {TrainLimit}.", nameof(TrainLimit));
+        if (TestLimit is < 1) throw new ArgumentException($"TestLimit must be at least 1 (or null for all); got {TestLimit}.", nameof(TestLimit));
+        if (PerClass is < 1) throw new ArgumentException($"PerClass must be at least 1 (or null for all); got {PerClass}.", nameof(PerClass));
+    }
+}
+
+/// <summary>
+/// A loaded dataset: images as float32 scaled by 1/255 ([N,28,28] by default, rows as time
+/// steps) and labels as int64, for both splits.
+/// </summary>
+public sealed class DigitData : IDisposable
+{
+    private DigitData(DatasetInfo info, DataOptions options, Tensor trainImages, Tensor trainLabels, Tensor testImages, Tensor testLabels)
+    {
+        Info = info;
+        Options = options;
+        TrainImages = trainImages;
+        TrainLabels = trainLabels;
+        TestImages = testImages;
+        TestLabels = testLabels;
+    }
+
+    public DatasetInfo Info { get; }
+    public DataOptions Options { get; }
+    public Tensor TrainImages { get; }
+    public Tensor TrainLabels { get; }
+    public Tensor TestImages { get; }
+    public Tensor TestLabels { get; }
+
+    public int TrainCount => (int)TrainImages.shape[0];
+    public int TestCount => (int)TestImages.shape[0];
+
+    /// <summary>Time steps per sequence (28 rows, or 784 pixels).</summary>
+    public int TimeSteps => (int)TrainImages.shape[1];
+
+    /// <summary>Features per time step (28 pixels, or 1).</summary>
+    public int Features => (int)TrainImages.shape[2];
+
+    public IReadOnlyList<string> ClassNames => Info.ClassNames;
+
+    /// <summary>Acquires the dataset if needed (see <see cref="DatasetAcquirer"/>), then loads it.</summary>
+    public static DigitData Load(DatasetName dataset, string dataDir, DataOptions? options = null,
+        AcquisitionOptions? acquisition = null, IProgress<AcquisitionProgress>? progress = null)
+    {
+        var paths = DatasetAcquirer.EnsureAvailable(dataset, dataDir, acquisition, progress);
+        return LoadFiles(paths.Info, paths.TrainImages, paths.TrainLabels, paths.TestImages, paths.TestLabels, options);
+    }
+
+    /// <summary>Loads four IDX files (raw or gzip) that are already in place.</summary>
+    public static DigitData LoadFiles(DatasetInfo info, string trainImages, string trainLabels, string testImages, string testLabels, DataOptions? options = null)
+    {
+        options ??= new DataOptions();
+        options.Validate();
+        TorchRuntime.EnsureInitialized();
+        var (trX, trY) = ToTensors(IdxReader.ReadPair(trainImages, trainLabels), options.PerClass, options.TrainLimit, options.PixelSequence);
+        var (teX, teY) = ToTensors(IdxReader.ReadPair(testImages, testLabels), options.PerClass, options.TestLimit, options.PixelSequence);
+        return new DigitData(info, options, trX, trY, teX, teY);
+    }
+
+    public Tensor Images(Split split) => split == Split.Train ? TrainImages : TestImages;
+    public Tensor Labels(Split split) => split == Split.Train ? TrainLabels : TestLabels;
+
+    /// <summary>One image as a 28 x 28 array of values in [0,1], for plotting.</summary>
+    public float[,] Image(Split split, int index)
+    {
+        var images = Images(split);
+        if (index < 0 || index >= images.shape[0])
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{split} split holds {images.shape[0]} images.");
+        var flat = images[index].reshape(-1).data<float>().ToArray();
+        int side = (int)Math.Sqrt(flat.Length);
+        var result = new float[side, side];
+        Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(float));
+        return result;
+    }
+
+    public int Label(Split split, int index) => (int)Labels(split)[index].item<long>();
+
+    /// <summary>Number of images of each class in a split.</summary>
+    public int[] ClassCounts(Split split)
+    {
+        var counts = new int[Info.ClassNames.Count];
+        foreach (var label in Labels(split).data<long>())
+            counts[label]++;
+        return counts;
+    }
+
+    /// <summary>Index of the first image of each class in a split (-1 if a class is absent).</summary>
+    public int[] FirstIndexOfEachClass(Split split, int perClass = 1)
+    {
+        var found = new List<int>[Info.ClassNames.Count];
+        for (int c = 0; c < found.Length; c++) found[c] = new List<int>();
+        var labels = Labels(split).data<long>().ToArray();
+        for (int i = 0; i < labels.Length; i++)
+            if (found[labels[i]].Count < perClass)
+                found[labels[i]].Add(i);
+        return found.SelectMany(f => f.Count == perClass ? f : f.Concat(Enumerable.Repeat(-1, perClass - f.Count))).ToArray();
+    }
+
+    private static (Tensor Images, Tensor Labels) ToTensors((IdxImages Images, byte[] Labels) data, int? perClass, int? limit, bool pixelSequence)
+    {
+        var (images, labels) = data;
+        int pixels = images.Rows * images.Columns;
+        IEnumerable<int> keep = Enumerable.Range(0, labels.Length);
+        if (perClass is int k)
+        {
+            var seen = new int[IdxReader.ClassCount];
+            keep = keep.Where(i => seen[labels[i]]++ < k);
+        }
+        if (limit is int n)
+            keep = keep.Take(n);
+        var indices = keep.ToArray();
+
+        var bytes = new byte[indices.Length * pixels];
+        var labelValues = new long[indices.Length];
+        for (int j = 0; j < indices.Length; j++)
+        {
+            Buffer.BlockCopy(images.Pixels, indices[j] * pixels, bytes, j * pixels, pixels);
+            labelValues[j] = labels[indices[j]];
+        }
+        long[] shape = pixelSequence ? [indices.Length, pixels, 1] : [indices.Length, images.Rows, images.Columns];
+        using var raw = tensor(bytes, shape, ScalarType.Byte);
+        var x = raw.to_type(ScalarType.Float32).div_(255f);
+        return (x, tensor(labelValues, ScalarType.Int64));
+    }
+
+    public void Dispose()
+    {
+        TrainImages.Dispose();
+        TrainLabels.Dispose();
+        TestImages.Dispose();
+        TestLabels.Dispose();
+    }
+}

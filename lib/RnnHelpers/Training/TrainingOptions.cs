@@ -1,0 +1,36 @@
+namespace RnnHelpers.Training;
+
+/// <summary>
+/// The training protocol. Defaults are the article's (Keras "Working with RNNs" guide): plain
+/// SGD with learning rate 0.01 and no momentum, batch size 64, 10 epochs, 64 hidden units.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 64;
+    public double LearningRate { get; init; } = 0.01;
+    public int HiddenUnits { get; init; } = 64;
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Torch intra-op threads; null uses every core.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Batch size for test-set evaluation; evaluation needs no gradients, so larger is faster.</summary>
+    public int EvalBatchSize { get; init; } = 2000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public TrainingOptions Validate()
+    {
+        if (Epochs < 1) throw Bad(nameof(Epochs), Epochs, "at least 1");
+        if (BatchSize < 1) throw Bad(nameof(BatchSize), BatchSize, "at least 1");
+        if (double.IsNaN(LearningRate) || double.IsInfinity(LearningRate) || LearningRate <= 0)
+            throw Bad(nameof(LearningRate), LearningRate, "a finite number greater than 0");
+        if (HiddenUnits < 1) throw Bad(nameof(HiddenUnits), HiddenUnits, "at least 1");
+        if (Threads is < 1) throw Bad(nameof(Threads), Threads, "at least 1 (or null for all cores)");
+        if (EvalBatchSize < 1) throw Bad(nameof(EvalBatchSize), EvalBatchSize, "at least 1");
+        return this;
+    }
+
+    private static ArgumentException Bad(string name, object? value, string expected) =>
+        new($"{name} must be {expected}; got {value}.", name);
+}
