@@ -1,0 +1,53 @@
+using Microsoft.FSharp.Core;
+using Plotly.NET;
+using Plotly.NET.LayoutObjects;
+using CS = Plotly.NET.CSharp;
+
+namespace RnnHelpers.Charts;
+
+/// <summary>Small C# wrappers over Plotly.NET's F# styling functions.</summary>
+public static class ChartStyle
+{
+    /// <summary>Colours used for the three models on every chart.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ModelColours = new Dictionary<string, string>
+    {
+        ["simple-rnn"] = "#1f77b4",
+        ["lstm"] = "#d62728",
+        ["gru"] = "#2ca02c",
+    };
+
+    public static GenericChart Titled(this GenericChart chart, string title) =>
+        Plotly.NET.Chart.withTitle(title, FSharpOption<Font>.None).Invoke(chart);
+
+    public static GenericChart Axes(this GenericChart chart, string x, string y) =>
+        CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(
+            CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: x), TitleText: y);
+
+    /// <summary>Plotly.NET.CSharp's optional wrapper for a sequence (its implicit conversion does not apply to interfaces).</summary>
+    public static CS.Optional<IEnumerable<T>> Some<T>(IEnumerable<T> values) => new(values, true);
+
+    public static GenericChart Sized(this GenericChart chart, int width, int height) =>
+        CS.GenericChartExtensions.WithSize(chart, width, height);
+
+    /// <summary>Hides ticks and grid on both axes (for images).</summary>
+    public static GenericChart Bare(this GenericChart chart)
+    {
+        var axis = new LinearAxis();
+        axis.SetProperty("showticklabels", false);
+        axis.SetProperty("showgrid", false);
+        axis.SetProperty("zeroline", false);
+        axis.SetProperty("ticks", "");
+        chart = Plotly.NET.Chart.withXAxis(axis, FSharpOption<StyleParam.SubPlotId>.None).Invoke(chart);
+        return Plotly.NET.Chart.withYAxis(axis, FSharpOption<StyleParam.SubPlotId>.None).Invoke(chart);
+    }
+
+    public static Color ColourOf(string modelId) => Color.fromString(ModelColours.TryGetValue(modelId, out var c) ? c : "#7f7f7f");
+
+    /// <summary>A standalone HTML page with plotly.js inlined, so it renders offline.</summary>
+    public static string ToStandaloneHtml(this GenericChart chart)
+    {
+        // F# optional parameters: null is None.
+        var options = DisplayOptions.init(null, null, null, null, null, null, FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.Full));
+        return GenericChart.toEmbeddedHTML(Plotly.NET.Chart.withDisplayOptions(options).Invoke(chart));
+    }
+}

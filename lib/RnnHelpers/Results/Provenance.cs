@@ -1,0 +1,62 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace RnnHelpers.Results;
+
+/// <summary>Collects a run's provenance: versions, OS, CPU, threads and the git commit when known.</summary>
+public static class Provenance
+{
+    public static RunProvenance Capture(int threads, DateTimeOffset startedAt, double wallSeconds) => new(
+        Version(typeof(Provenance).Assembly),
+        Version(typeof(TorchSharp.torch).Assembly),
+        RuntimeInformation.OSDescription,
+        CpuModel(),
+        threads,
+        GitCommit(Environment.CurrentDirectory),
+        startedAt,
+        wallSeconds);
+
+    public static string CpuModel()
+    {
+        const string cpuinfo = "/proc/cpuinfo";
+        if (File.Exists(cpuinfo))
+        {
+            var line = File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            if (line is not null)
+                return $"{line[(line.IndexOf(':') + 1)..].Trim()} ({Environment.ProcessorCount} logical cores)";
+        }
+        return $"{RuntimeInformation.ProcessArchitecture} ({Environment.ProcessorCount} logical cores)";
+    }
+
+    /// <summary>The commit checked out in the repository containing <paramref name="directory"/>, read from .git without running git.</summary>
+    public static string? GitCommit(string directory)
+    {
+        try
+        {
+            for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+            {
+                var git = Path.Combine(dir.FullName, ".git");
+                if (!Directory.Exists(git))
+                    continue;
+                var head = File.ReadAllText(Path.Combine(git, "HEAD")).Trim();
+                if (!head.StartsWith("ref: ", StringComparison.Ordinal))
+                    return head;
+                var reference = head[5..];
+                var loose = Path.Combine(git, reference);
+                if (File.Exists(loose))
+                    return File.ReadAllText(loose).Trim();
+                var packed = Path.Combine(git, "packed-refs");
+                return File.Exists(packed)
+                    ? File.ReadLines(packed).Where(l => l.EndsWith(" " + reference, StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).FirstOrDefault()
+                    : null;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
+    }
+
+    private static string Version(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? assembly.GetName().Version?.ToString() ?? "unknown";
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace RnnHelpers.Results;
+
+/// <summary>A result file that cannot be read as a run: named, never silently used.</summary>
+public sealed class ResultsFileException(string filePath, string problem, Exception? inner = null)
+    : Exception($"{filePath}: {problem}", inner)
+{
+    public string FilePath { get; } = filePath;
+}
+
+/// <summary>A folder of run files (one JSON per run), written atomically.</summary>
+public sealed class ResultsStore
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public ResultsStore(string directory) => Directory = Path.GetFullPath(directory);
+
+    public string Directory { get; }
+
+    public string PathOf(RunKey key) => Path.Combine(Directory, key.FileName);
+
+    public bool Contains(RunKey key) => File.Exists(PathOf(key));
+
+    /// <summary>Writes the run under its key: to a unique temporary file first, then renamed over the target.</summary>
+    public string Save(RunRecord run)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = PathOf(run.Key);
+        var temp = Path.Combine(Directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                JsonSerializer.Serialize(stream, run, Json);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+        return path;
+    }
+
+    /// <summary>The stored run for a key, or null when there is none. A corrupt file throws <see cref="ResultsFileException"/>.</summary>
+    public RunRecord? TryLoad(RunKey key) => File.Exists(PathOf(key)) ? Load(PathOf(key)) : null;
+
+    /// <summary>Every run in the folder, optionally filtered; a corrupt file throws <see cref="ResultsFileException"/>.</summary>
+    public IReadOnlyList<RunRecord> LoadAll(Func<RunRecord, bool>? where = null)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+            return [];
+        return System.IO.Directory.GetFiles(Directory, "*.json")
+            .Order(StringComparer.Ordinal)
+            .Select(Load)
+            .Where(r => where?.Invoke(r) ?? true)
+            .ToList();
+    }
+
+    public static RunRecord Load(string path)
+    {
+        RunRecord? run;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            run = JsonSerializer.Deserialize<RunRecord>(stream, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new ResultsFileException(path, $"is not a valid run file: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new ResultsFileException(path, $"cannot be read: {e.Message}", e);
+        }
+        if (run is null)
+            throw new ResultsFileException(path, "is empty (null)");
+        if (run.SchemaVersion != RunRecord.CurrentSchema)
+            throw new ResultsFileException(path, $"has schema version {run.SchemaVersion}, expected {RunRecord.CurrentSchema}");
+        if (run.History is null || run.History.Count == 0 || run.History.Count != run.Epochs || run.Summary is null || run.Provenance is null)
+            throw new ResultsFileException(path, $"is incomplete: {run.History?.Count ?? 0} epochs recorded of {run.Epochs}");
+        if (Path.GetFileName(path) != run.Key.FileName)
+            throw new ResultsFileException(path, $"holds the run {run.Key.FileName}; the file name does not match its content");
+        return run;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Net;
+using System.Text;
+
+namespace RnnHelpers.Results;
+
+/// <summary>A table of already-formatted cells that renders as HTML (notebooks) or Markdown (README).</summary>
+public sealed record TextTable(string Caption, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows)
+{
+    public string ToHtml()
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var sb = new StringBuilder("<table>");
+        if (Caption.Length > 0)
+            sb.Append($"<caption style=\"text-align:left\"><b>{E(Caption)}</b></caption>");
+        sb.Append("<thead><tr>").Append(string.Concat(Headers.Select(h => $"<th>{E(h)}</th>"))).Append("</tr></thead><tbody>");
+        foreach (var row in Rows)
+            sb.Append("<tr>").Append(string.Concat(row.Select((c, i) => $"<td style=\"text-align:{(i == 0 ? "left" : "right")}\">{E(c)}</td>"))).Append("</tr>");
+        return sb.Append("</tbody></table>").ToString();
+    }
+
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| " + string.Join(" | ", Headers) + " |");
+        sb.AppendLine("|" + string.Concat(Headers.Select((_, i) => i == 0 ? "---|" : "---:|")));
+        foreach (var row in Rows)
+            sb.AppendLine("| " + string.Join(" | ", row) + " |");
+        return sb.ToString();
+    }
+
+    public override string ToString() => ToMarkdown();
+}

@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+
+namespace NotebookHost;
+
+/// <summary>
+/// Turns kernel events of one cell into nbformat outputs. A display that is updated in place
+/// (progress) is stored once, in its final state.
+/// </summary>
+public sealed class CellRecorder(int executionCount)
+{
+    private readonly object _gate = new();
+    private readonly JsonArray _outputs = [];
+    private readonly Dictionary<string, JsonObject> _displays = [];
+    private readonly Dictionary<string, JsonObject> _claimed = [];
+
+    public string? Failure { get; private set; }
+
+    public JsonArray Outputs
+    {
+        get { lock (_gate) return (JsonArray)_outputs.DeepClone(); }
+    }
+
+    public void On(KernelEvent e)
+    {
+        lock (_gate)
+        {
+            switch (e)
+            {
+                case StandardOutputValueProduced o:
+                    AppendStream("stdout", Text(o.FormattedValues));
+                    break;
+                case StandardErrorValueProduced o:
+                    AppendStream("stderr", Text(o.FormattedValues));
+                    break;
+                case ReturnValueProduced r:
+                    _outputs.Add(new JsonObject
+                    {
+                        ["output_type"] = "execute_result",
+                        ["execution_count"] = executionCount,
+                        ["data"] = Data(r.FormattedValues),
+                        ["metadata"] = new JsonObject(),
+                    });
+                    break;
+                case DisplayedValueUpdated u when u.ValueId is not null && Target(u.ValueId) is { } shown:
+                    shown["data"] = Data(u.FormattedValues);
+                    break;
+                case DisplayedValueProduced d:
+                    var output = new JsonObject { ["output_type"] = "display_data", ["data"] = Data(d.FormattedValues), ["metadata"] = new JsonObject() };
+                    _outputs.Add(output);
+                    if (d.ValueId is not null)
+                        _displays[d.ValueId] = output;
+                    break;
+                case CommandFailed f when Failure is null:
+                    Fail(f.Exception?.GetType().Name ?? "CommandFailed", f.Message);
+                    break;
+            }
+        }
+    }
+
+    public void Fail(string name, string message)
+    {
+        lock (_gate)
+        {
+            Failure = message;
+            _outputs.Add(new JsonObject
+            {
+                ["output_type"] = "error",
+                ["ename"] = name,
+                ["evalue"] = message,
+                ["traceback"] = new JsonArray(message.Split('\n').Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
+            });
+        }
+    }
+
+    /// <summary>
+    /// The output an update replaces. In this kernel version the id on an update can differ from
+    /// the id its display was produced with, so an unknown id binds to the latest display not yet
+    /// claimed by another update (displays are updated in the order they were made).
+    /// </summary>
+    private JsonObject? Target(string valueId)
+    {
+        if (_displays.TryGetValue(valueId, out var known))
+            return known;
+        var claimed = _claimed.Values.ToHashSet();
+        var latest = _outputs.OfType<JsonObject>().LastOrDefault(o => (string?)o["output_type"] == "display_data" && !claimed.Contains(o));
+        if (latest is not null)
+            _claimed[valueId] = _displays[valueId] = latest;
+        return latest;
+    }
+
+    private void AppendStream(string name, string text)
+    {
+        if (_outputs.Count > 0 && _outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == name)
+            last["text"] = (string?)last["text"] + text;
+        else
+            _outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = text });
+    }
+
+    private static string Text(IReadOnlyCollection<FormattedValue> values) =>
+        values.FirstOrDefault(v => v.MimeType == "text/plain")?.Value ?? values.FirstOrDefault()?.Value ?? "";
+
+    private static JsonObject Data(IReadOnlyCollection<FormattedValue> values)
+    {
+        var data = new JsonObject();
+        foreach (var v in values.Where(v => !v.SuppressDisplay))
+            data[v.MimeType] = v.Value;
+        return data;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Workbook;
+
+/// <summary>The outcome of one notebook: passed or not, how long, and the first error.</summary>
+public sealed record NotebookOutcome(string Notebook, bool Passed, TimeSpan Elapsed, string? Error, string OutputPath);
+
+/// <summary>Parameter values a profile injects after each notebook's parameters cell.</summary>
+public static class Profiles
+{
+    public static readonly string[] Names = ["smoke", "full"];
+
+    /// <summary>C# assignments to the parameters-cell variables; <paramref name="resultsDir"/> null keeps the notebook's own.</summary>
+    public static string Injection(string profile, string? resultsDir) => profile switch
+    {
+        "smoke" => $"Epochs = 1; TrainLimit = 2000; TestLimit = 500; ResultsDir = @\"{resultsDir}\";",
+        "full" => "Epochs = 10; TrainLimit = null; TestLimit = null;" + (resultsDir is null ? "" : $" ResultsDir = @\"{resultsDir}\";"),
+        _ => throw new ArgumentException($"Profile '{profile}' is not known; use smoke or full.", nameof(profile)),
+    };
+}
+
+/// <summary>
+/// Executes notebooks one kernel process each (tools/NotebookHost), working directory the
+/// notebook's folder, and writes executed copies.
+/// </summary>
+public sealed class NotebookRunner(string injection, string outputDir, bool inPlace, TimeSpan cellTimeout)
+{
+    public async Task<NotebookOutcome> RunAsync(string notebook, CancellationToken ct)
+    {
+        notebook = Path.GetFullPath(notebook);
+        var output = inPlace ? notebook : Path.Combine(Path.GetFullPath(outputDir), Path.GetFileName(notebook));
+        var clock = Stopwatch.StartNew();
+        if (!File.Exists(notebook))
+            return new NotebookOutcome(notebook, false, clock.Elapsed, "file not found", output);
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(notebook)!,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var arg in new[] { RepoLayout.NotebookHost, notebook, output, "--inject", injection, "--cell-timeout", cellTimeout.TotalSeconds.ToString("0") })
+            start.ArgumentList.Add(arg);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the kernel process");
+        var stderr = new List<string>();
+        var readErr = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync(ct) is { } line)
+                lock (stderr) stderr.Add(line);
+        }, ct);
+        var readOut = process.StandardOutput.ReadToEndAsync(ct);
+
+        // Backstop: the host stops a hung cell itself; this catches a host that cannot.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(cellTimeout * (CodeCells(notebook) + 2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            return new NotebookOutcome(notebook, false, clock.Elapsed, "the kernel process did not finish in time and was killed", output);
+        }
+        await Task.WhenAll(readErr, readOut).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { });
+
+        string[] lines;
+        lock (stderr) lines = [.. stderr];
+        if (process.ExitCode == 0)
+            return new NotebookOutcome(notebook, true, clock.Elapsed, null, output);
+        var failure = lines.LastOrDefault(l => l.Contains(": cell ") && l.Contains("failed")) ?? lines.LastOrDefault(l => !string.IsNullOrWhiteSpace(l));
+        string error = process.ExitCode switch
+        {
+            1 or 3 => failure ?? $"exit code {process.ExitCode}",
+            2 => failure ?? "bad notebook or arguments",
+            _ => $"the kernel process ended with exit code {process.ExitCode}" + (failure is null ? "" : $": {failure}"),
+        };
+        return new NotebookOutcome(notebook, false, clock.Elapsed, error, output);
+    }
+
+    private static int CodeCells(string notebook)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(notebook))?["cells"]?.AsArray().Count(c => (string?)c?["cell_type"] == "code") ?? 1;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return 1;
+        }
+    }
+}

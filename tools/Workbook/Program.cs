@@ -1,0 +1,11 @@
+using System.CommandLine;
+using Workbook;
+
+var root = new RootCommand("The RNN-on-MNIST workbook: run notebooks, fetch data, train model x seed grids, build result tables.")
+{
+    RunCommand.Create(),
+    DataCommands.Create(),
+    TrainCommand.Create(),
+    ResultsCommands.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,31 @@
+using System.Reflection;
+
+namespace Workbook;
+
+/// <summary>Where things are in the repository, found from the running binary or the current folder.</summary>
+public static class RepoLayout
+{
+    public static string Root { get; } = Find();
+
+    public static string Notebooks => Path.Combine(Root, "notebooks");
+    public static string Data => Path.Combine(Root, "data");
+    public static string Results => Path.Combine(Root, "results");
+
+    public static string Configuration =>
+        typeof(RepoLayout).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "Configuration")?.Value ?? "Debug";
+
+    /// <summary>The kernel host built beside this tool.</summary>
+    public static string NotebookHost => Path.Combine(Root, "tools", "NotebookHost", "bin", Configuration, "net10.0", "NotebookHost.dll");
+
+    /// <summary>The library build the notebooks reference with #r.</summary>
+    public static string NotebookLibrary => Path.Combine(Root, "lib", "RnnHelpers", "bin", "Debug", "net10.0", "RnnHelpers.dll");
+
+    private static string Find()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "global.json")) && Directory.Exists(Path.Combine(dir.FullName, "notebooks")))
+                    return dir.FullName;
+        throw new InvalidOperationException("Cannot find the repository root (a folder with global.json and notebooks/).");
+    }
+}

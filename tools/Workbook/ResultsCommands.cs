@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Diagnostics;
+using RnnHelpers.Charts;
+using RnnHelpers.Results;
+
+namespace Workbook;
+
+/// <summary><c>results table</c> (README's generated tables) and <c>results figure</c> (README's PNG).</summary>
+public static class ResultsCommands
+{
+    public static Command Create()
+    {
+        var results = new Option<string>("--results") { Description = "Results folder.", DefaultValueFactory = _ => RepoLayout.Results };
+        var dataset = new Option<string>("--dataset") { Description = "Dataset folder name (mnist or fashion-mnist).", DefaultValueFactory = _ => "mnist" };
+        var update = new Option<bool>("--update-readme") { Description = "Rewrite the generated block of README.md." };
+        var table = new Command("table", "Print the results tables computed from the stored runs of the article protocol.") { results, dataset, update };
+        table.SetAction(r => Table(r.GetValue(results)!, r.GetValue(dataset)!, r.GetValue(update)));
+
+        var output = new Option<string>("--out") { Description = "PNG to write.", DefaultValueFactory = _ => Path.Combine(RepoLayout.Root, "docs", "test-accuracy-per-epoch.png") };
+        var chromium = new Option<string>("--chromium") { Description = "Headless browser used to render the chart.", DefaultValueFactory = _ => "/usr/bin/chromium" };
+        var figure = new Command("figure", "Render test accuracy per epoch (all stored runs of the protocol) to a PNG with headless Chromium.") { results, dataset, output, chromium };
+        figure.SetAction((r, ct) => FigureAsync(r.GetValue(results)!, r.GetValue(dataset)!, r.GetValue(output)!, r.GetValue(chromium)!, ct));
+
+        return new Command("results", "Tables and figures computed from the results folder.") { table, figure };
+    }
+
+    public static IReadOnlyList<RunRecord> ProtocolRuns(string resultsDir, string dataset) =>
+        new ResultsStore(resultsDir).LoadAll(r => ResultsMarkdown.IsArticleProtocol(r, dataset));
+
+    private static int Table(string resultsDir, string dataset, bool updateReadme)
+    {
+        var block = ResultsMarkdown.Build(ProtocolRuns(resultsDir, dataset));
+        Console.WriteLine(block);
+        if (updateReadme)
+        {
+            var readme = Path.Combine(RepoLayout.Root, "README.md");
+            File.WriteAllText(readme, ResultsMarkdown.Replace(File.ReadAllText(readme), block));
+            Console.Error.WriteLine($"updated {readme}");
+        }
+        return 0;
+    }
+
+    private static async Task<int> FigureAsync(string resultsDir, string dataset, string output, string chromium, CancellationToken ct)
+    {
+        var runs = ProtocolRuns(resultsDir, dataset);
+        if (runs.Count == 0)
+        {
+            Console.Error.WriteLine($"No runs of the article protocol for {dataset} in {resultsDir}.");
+            return 1;
+        }
+        if (!File.Exists(chromium))
+        {
+            Console.Error.WriteLine($"{chromium} not found; install Debian's chromium (apt-get install -y chromium).");
+            return 2;
+        }
+        var chart = ComparisonCharts.AccuracyPerEpoch(runs, $"Test accuracy per epoch on {dataset}, {runs.Count} runs (mean ± 1 sd over seeds)");
+        var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "workbook-figure-" + Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            var html = Path.Combine(work, "chart.html");
+            await File.WriteAllTextAsync(html, chart.ToStandaloneHtml(), ct);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            var png = Path.Combine(work, "chart.png");
+            var start = new ProcessStartInfo(chromium) { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var arg in new[]
+                     {
+                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                         "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={Path.Combine(work, "profile")}",
+                         "--window-size=940,540", "--virtual-time-budget=5000", $"--screenshot={png}", new Uri(html).AbsoluteUri,
+                     })
+                start.ArgumentList.Add(arg);
+            using var process = Process.Start(start)!;
+            _ = process.StandardOutput.ReadToEndAsync(ct);
+            var err = process.StandardError.ReadToEndAsync(ct);
+            await process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
+            if (process.ExitCode != 0 || !File.Exists(png))
+            {
+                Console.Error.WriteLine($"chromium exited with {process.ExitCode}: {await err}");
+                return 1;
+            }
+            File.Move(png, output, overwrite: true);
+            Console.WriteLine($"wrote {output}");
+            return 0;
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+        }
+    }
+}

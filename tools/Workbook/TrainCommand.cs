@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Diagnostics;
+using RnnHelpers;
+using RnnHelpers.Data;
+using RnnHelpers.Models;
+using RnnHelpers.Results;
+using RnnHelpers.Training;
+
+namespace Workbook;
+
+/// <summary><c>train --model M --seeds 1-5</c>: the model × seed grid under the article protocol, resumable.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "simple-rnn, lstm, gru or all.", DefaultValueFactory = _ => "all" };
+        model.AcceptOnlyFromAmong("simple-rnn", "lstm", "gru", "all");
+        var seeds = new Option<string>("--seeds") { Description = "Seeds: a range (1-5) or a list (1,2,7).", DefaultValueFactory = _ => "1-5" };
+        var dataset = new Option<string>("--dataset") { Description = "mnist or fashion.", DefaultValueFactory = _ => "mnist" };
+        dataset.AcceptOnlyFromAmong("mnist", "fashion");
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 10 };
+        var results = new Option<string>("--results") { Description = "Results folder.", DefaultValueFactory = _ => RepoLayout.Results };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads (default: all cores)." };
+        var command = new Command("train", "Train a model × seed grid under the article protocol; runs already stored are skipped.")
+        {
+            model, seeds, dataset, epochs, results, threads,
+        };
+        command.SetAction((r, ct) => Task.FromResult(Run(r.GetValue(model)!, r.GetValue(seeds)!, r.GetValue(dataset)!, r.GetValue(epochs), r.GetValue(results)!, r.GetValue(threads), ct)));
+        return command;
+    }
+
+    public static IReadOnlyList<int> ParseSeeds(string text)
+    {
+        var seeds = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var range = part.Split('-', 2);
+            if (range.Length == 2 && int.TryParse(range[0], out var a) && int.TryParse(range[1], out var b) && a <= b)
+                seeds.AddRange(Enumerable.Range(a, b - a + 1));
+            else if (int.TryParse(part, out var single))
+                seeds.Add(single);
+            else
+                throw new ArgumentException($"--seeds: '{part}' is neither a number nor a range like 1-5.", "seeds");
+        }
+        if (seeds.Count == 0)
+            throw new ArgumentException("--seeds: no seeds given.", "seeds");
+        return seeds.Distinct().ToList();
+    }
+
+    private static int Run(string modelText, string seedsText, string datasetText, int epochs, string resultsDir, int? threads, CancellationToken ct)
+    {
+        IReadOnlyList<int> seeds;
+        TrainingOptions template;
+        try
+        {
+            seeds = ParseSeeds(seedsText);
+            template = new TrainingOptions { Epochs = epochs, Threads = threads }.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        var models = modelText == "all" ? RecurrentKinds.All : [RecurrentKinds.Parse(modelText)];
+        var dataset = DatasetCatalog.Parse(datasetText);
+        var store = new ResultsStore(resultsDir);
+        DigitData? data = null;
+        var grid = new List<RunRecord>();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            foreach (var seed in seeds)
+                foreach (var kind in models)
+                {
+                    var options = template with { Seed = seed };
+                    var key = new RunKey(DatasetCatalog.Get(dataset).FolderName, kind.Id(), seed, options.Epochs, options.BatchSize, options.LearningRate, options.HiddenUnits, null, null, null);
+                    if (store.TryLoad(key) is { } stored)
+                    {
+                        Console.WriteLine($"found    {key.FileName}  final {Tables.Percent(stored.Summary.FinalTestAccuracy)}%");
+                        grid.Add(stored);
+                        continue;
+                    }
+                    data ??= DigitData.Load(dataset, RepoLayout.Data, progress: DataCommands.ConsoleProgress());
+                    Console.WriteLine($"training {key.FileName}");
+                    var progress = new SyncProgress<TrainingProgress>(p =>
+                    {
+                        if (p.Completed is { } e)
+                            Console.WriteLine($"  epoch {e.Epoch,2}/{p.Epochs}: train loss {e.TrainLoss:F4}, test accuracy {100 * e.TestAccuracy:F2}%, {e.Seconds:F1} s, RSS {e.RssMegabytes:N0} MB");
+                    });
+                    var run = Experiment.Run(kind, data, options, resultsDir, progress, ct);
+                    grid.Add(run.Record);
+                    run.Training?.Model.Dispose();
+                }
+        }
+        catch (ResultsFileException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        finally
+        {
+            data?.Dispose();
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{grid.Count} runs ({clock.Elapsed.TotalSeconds:F0} s)");
+        var stats = RunStatistics.Compute(grid);
+        Console.WriteLine(Tables.Comparison(stats).ToMarkdown());
+        Console.WriteLine(Tables.Intervals(stats).ToMarkdown());
+        if (stats.Differences.Count > 0)
+            Console.WriteLine(Tables.Differences(stats).ToMarkdown());
+        return 0;
+    }
+}
