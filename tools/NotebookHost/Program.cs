@@ -9,22 +9,24 @@ using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.PackageManagement;
 using NotebookHost;
 
-// Usage: NotebookHost <notebook.ipynb> <output.ipynb> [--inject CODE] [--cell-timeout SECONDS]
+// Usage: NotebookHost <notebook.ipynb> <output.ipynb> [--inject CODE] [--cell-timeout SECONDS] [--prepare-only]
 // Exit codes: 0 all cells ran, 1 a cell failed, 3 a cell timed out, 2 bad arguments or notebook.
 var log = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true }; // the kernel redirects Console while a cell runs
 if (args.Length < 2)
 {
-    log.WriteLine("usage: NotebookHost <notebook.ipynb> <output.ipynb> [--inject CODE] [--cell-timeout SECONDS]");
+    log.WriteLine("usage: NotebookHost <notebook.ipynb> <output.ipynb> [--inject CODE] [--cell-timeout SECONDS] [--prepare-only]");
     return 2;
 }
 string input = Path.GetFullPath(args[0]), output = Path.GetFullPath(args[1]);
 string? inject = null;
+bool prepareOnly = false;
 var cellTimeout = TimeSpan.FromMinutes(30);
 for (int i = 2; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--inject" when i + 1 < args.Length: inject = args[++i]; break;
+        case "--prepare-only": prepareOnly = true; break;
         case "--cell-timeout" when i + 1 < args.Length && double.TryParse(args[i + 1], out var s) && s > 0: cellTimeout = TimeSpan.FromSeconds(s); i++; break;
         default: log.WriteLine($"unknown or incomplete argument '{args[i]}'"); return 2;
     }
@@ -41,6 +43,13 @@ catch (Exception e) when (e is InvalidDataException or IOException)
 {
     log.WriteLine(e.Message);
     return 2;
+}
+
+if (prepareOnly)
+{
+    // Writes the notebook with the profile's parameters injected, for another kernel (dotnet-repl, VS Code) to run.
+    notebook.Save(output);
+    return 0;
 }
 
 var assemblyPaths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -24,7 +24,7 @@ public static class Profiles
 /// Executes notebooks one kernel process each (tools/NotebookHost), working directory the
 /// notebook's folder, and writes executed copies.
 /// </summary>
-public sealed class NotebookRunner(string injection, string outputDir, bool inPlace, TimeSpan cellTimeout)
+public sealed class NotebookRunner(string injection, string outputDir, bool inPlace, TimeSpan cellTimeout, bool prepareOnly = false)
 {
     public async Task<NotebookOutcome> RunAsync(string notebook, CancellationToken ct)
     {
@@ -42,6 +42,8 @@ public sealed class NotebookRunner(string injection, string outputDir, bool inPl
         };
         foreach (var arg in new[] { RepoLayout.NotebookHost, notebook, output, "--inject", injection, "--cell-timeout", cellTimeout.TotalSeconds.ToString("0") })
             start.ArgumentList.Add(arg);
+        if (prepareOnly)
+            start.ArgumentList.Add("--prepare-only");
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the kernel process");
         var stderr = new List<string>();

@@ -15,20 +15,26 @@ public static class RunCommand
         var output = new Option<string>("--out") { Description = "Folder for the executed copies.", DefaultValueFactory = _ => Path.Combine(RepoLayout.Root, "out", "notebooks") };
         var inPlace = new Option<bool>("--in-place") { Description = "Write outputs into the source notebooks instead of --out." };
         var cellTimeout = new Option<int>("--cell-timeout") { Description = "Seconds a cell may run before it is stopped.", DefaultValueFactory = _ => 1800 };
+        var prepareOnly = new Option<bool>("--prepare-only") { Description = "Only write copies with the profile's parameters injected (for dotnet-repl or VS Code); run nothing." };
         var command = new Command("run", "Execute notebooks, one kernel process each; non-zero exit if any fails.")
         {
-            notebooks, profile, output, inPlace, cellTimeout,
+            notebooks, profile, output, inPlace, cellTimeout, prepareOnly,
         };
         command.SetAction((result, ct) => RunAsync(
-            result.GetValue(notebooks) ?? [], result.GetValue(profile)!, result.GetValue(output)!, result.GetValue(inPlace), result.GetValue(cellTimeout), ct));
+            result.GetValue(notebooks) ?? [], result.GetValue(profile)!, result.GetValue(output)!, result.GetValue(inPlace), result.GetValue(cellTimeout), result.GetValue(prepareOnly), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] notebooks, string profile, string outDir, bool inPlace, int cellTimeoutSeconds, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] notebooks, string profile, string outDir, bool inPlace, int cellTimeoutSeconds, bool prepareOnly, CancellationToken ct)
     {
         if (cellTimeoutSeconds < 1)
         {
             Console.Error.WriteLine($"--cell-timeout must be at least 1 second; got {cellTimeoutSeconds}.");
+            return 2;
+        }
+        if (inPlace && prepareOnly)
+        {
+            Console.Error.WriteLine("--prepare-only writes copies; it cannot be combined with --in-place.");
             return 2;
         }
         if (!File.Exists(RepoLayout.NotebookHost) || !File.Exists(RepoLayout.NotebookLibrary))
@@ -48,8 +54,8 @@ public static class RunCommand
 
         outDir = Path.GetFullPath(outDir);
         var resultsDir = profile == "smoke" ? Path.Combine(outDir, "results") : null;
-        var runner = new NotebookRunner(Profiles.Injection(profile, resultsDir), outDir, inPlace, TimeSpan.FromSeconds(cellTimeoutSeconds));
-        Console.WriteLine($"Running {list.Length} notebook(s), profile {profile}, output {(inPlace ? "in place" : outDir)}");
+        var runner = new NotebookRunner(Profiles.Injection(profile, resultsDir), outDir, inPlace, TimeSpan.FromSeconds(cellTimeoutSeconds), prepareOnly);
+        Console.WriteLine($"{(prepareOnly ? "Preparing" : "Running")} {list.Length} notebook(s), profile {profile}, output {(inPlace ? "in place" : outDir)}");
         var total = Stopwatch.StartNew();
         int passed = 0, failed = 0;
         foreach (var notebook in list)
