@@ -12,15 +12,24 @@ public sealed record ExperimentRun(RunRecord Record, TrainingResult? Training, b
 /// <summary>The workbook's entry points: train one model under the protocol and keep the result.</summary>
 public static class Experiment
 {
-    /// <summary>Trains <paramref name="kind"/> on <paramref name="data"/> and saves the run to <paramref name="resultsDir"/>.</summary>
+    /// <summary>
+    /// Trains <paramref name="kind"/> on <paramref name="data"/> and saves the run to <paramref name="resultsDir"/>.
+    /// Checkpoints go to <c>resultsDir/checkpoints</c> after every epoch; an interrupted run continues from
+    /// its last one when this is called again, and the checkpoint is removed once the run is stored.
+    /// </summary>
     public static ExperimentRun Run(RecurrentKind kind, DigitData data, TrainingOptions options, string resultsDir,
-        IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, bool resume = true)
     {
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
-        var result = Trainer.Train(kind, data, options, progress, ct);
+        var key = KeyOf(kind, data, options);
+        var checkpoints = new Checkpoints(Path.Combine(resultsDir, "checkpoints"), Path.GetFileNameWithoutExtension(key.FileName));
+        if (!resume)
+            checkpoints.Delete();
+        var result = Trainer.Train(kind, data, options, progress, ct, checkpoints);
         var record = ToRecord(result, data, started, clock.Elapsed.TotalSeconds);
         new ResultsStore(resultsDir).Save(record);
+        checkpoints.Delete();
         return new ExperimentRun(record, result, LoadedFromStore: false);
     }
 
@@ -50,8 +59,11 @@ public static class Experiment
         DigitData.Load(DatasetCatalog.Parse(dataset), dataDir, new DataOptions { TrainLimit = trainLimit, TestLimit = testLimit });
 
     public static RunKey KeyOf(RecurrentKind kind, DigitData data, TrainingOptions options) =>
-        new(data.Info.FolderName, kind.Id(), options.Seed, options.Epochs, options.BatchSize, options.LearningRate,
-            options.HiddenUnits, data.Options.TrainLimit, data.Options.TestLimit, data.Options.PerClass);
+        KeyOf(kind, data.Info.FolderName, data.Options, options);
+
+    public static RunKey KeyOf(RecurrentKind kind, string datasetFolder, DataOptions data, TrainingOptions options) =>
+        new(datasetFolder, kind.Id(), options.Seed, options.Epochs, options.BatchSize, options.LearningRate,
+            options.HiddenUnits, data.TrainLimit, data.TestLimit, data.PerClass);
 
     public static RunRecord ToRecord(TrainingResult result, DigitData data, DateTimeOffset started, double wallSeconds)
     {

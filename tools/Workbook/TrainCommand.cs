@@ -21,11 +21,15 @@ public static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 10 };
         var results = new Option<string>("--results") { Description = "Results folder.", DefaultValueFactory = _ => RepoLayout.Results };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: all cores)." };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its last checkpoint (results/checkpoints) instead of starting it again." };
         var command = new Command("train", "Train a model × seed grid under the article protocol; runs already stored are skipped.")
         {
-            model, seeds, dataset, epochs, results, threads,
+            model, seeds, dataset, epochs, results, threads, trainLimit, testLimit, resume,
         };
-        command.SetAction((r, ct) => Task.FromResult(Run(r.GetValue(model)!, r.GetValue(seeds)!, r.GetValue(dataset)!, r.GetValue(epochs), r.GetValue(results)!, r.GetValue(threads), ct)));
+        command.SetAction((r, ct) => Task.FromResult(Run(r.GetValue(model)!, r.GetValue(seeds)!, r.GetValue(dataset)!, r.GetValue(epochs), r.GetValue(results)!,
+            r.GetValue(threads), new DataOptions { TrainLimit = r.GetValue(trainLimit), TestLimit = r.GetValue(testLimit) }, r.GetValue(resume), ct)));
         return command;
     }
 
@@ -47,7 +51,8 @@ public static class TrainCommand
         return seeds.Distinct().ToList();
     }
 
-    private static int Run(string modelText, string seedsText, string datasetText, int epochs, string resultsDir, int? threads, CancellationToken ct)
+    private static int Run(string modelText, string seedsText, string datasetText, int epochs, string resultsDir, int? threads,
+        DataOptions dataOptions, bool resume, CancellationToken ct)
     {
         IReadOnlyList<int> seeds;
         TrainingOptions template;
@@ -55,6 +60,7 @@ public static class TrainCommand
         {
             seeds = ParseSeeds(seedsText);
             template = new TrainingOptions { Epochs = epochs, Threads = threads }.Validate();
+            dataOptions.Validate();
         }
         catch (ArgumentException e)
         {
@@ -73,26 +79,26 @@ public static class TrainCommand
                 foreach (var kind in models)
                 {
                     var options = template with { Seed = seed };
-                    var key = new RunKey(DatasetCatalog.Get(dataset).FolderName, kind.Id(), seed, options.Epochs, options.BatchSize, options.LearningRate, options.HiddenUnits, null, null, null);
+                    var key = Experiment.KeyOf(kind, DatasetCatalog.Get(dataset).FolderName, dataOptions, options);
                     if (store.TryLoad(key) is { } stored)
                     {
                         Console.WriteLine($"found    {key.FileName}  final {Tables.Percent(stored.Summary.FinalTestAccuracy)}%");
                         grid.Add(stored);
                         continue;
                     }
-                    data ??= DigitData.Load(dataset, RepoLayout.Data, progress: DataCommands.ConsoleProgress());
+                    data ??= DigitData.Load(dataset, RepoLayout.Data, dataOptions, progress: DataCommands.ConsoleProgress());
                     Console.WriteLine($"training {key.FileName}");
                     var progress = new SyncProgress<TrainingProgress>(p =>
                     {
                         if (p.Completed is { } e)
                             Console.WriteLine($"  epoch {e.Epoch,2}/{p.Epochs}: train loss {e.TrainLoss:F4}, test accuracy {100 * e.TestAccuracy:F2}%, {e.Seconds:F1} s, RSS {e.RssMegabytes:N0} MB");
                     });
-                    var run = Experiment.Run(kind, data, options, resultsDir, progress, ct);
+                    var run = Experiment.Run(kind, data, options, resultsDir, progress, ct, resume);
                     grid.Add(run.Record);
                     run.Training?.Model.Dispose();
                 }
         }
-        catch (ResultsFileException e)
+        catch (Exception e) when (e is ResultsFileException or CheckpointException or DatasetException)
         {
             Console.Error.WriteLine(e.Message);
             return 1;

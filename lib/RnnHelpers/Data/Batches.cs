@@ -13,13 +13,23 @@ public static class Batches
     {
         var order = new long[count];
         for (int i = 0; i < count; i++) order[i] = i;
-        var random = new Random(HashCode.Combine(seed, epoch, 0x5eed));
+        // Not HashCode.Combine: it is randomised per process, and the order must be the same in every process.
+        var random = new Random(MixSeed(seed, epoch));
         for (int i = count - 1; i > 0; i--)
         {
             int j = random.Next(i + 1);
             (order[i], order[j]) = (order[j], order[i]);
         }
         return order;
+    }
+
+    /// <summary>A fixed (SplitMix64-style) mix of seed and epoch into a 31-bit generator seed.</summary>
+    public static int MixSeed(int seed, int epoch)
+    {
+        ulong z = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)(uint)epoch * 0xBF58476D1CE4E5B9UL + 0x94D049BB133111EBUL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
     }
 
     /// <summary>Number of batches for <paramref name="count"/> items; the last batch may be smaller (as in Keras).</summary>

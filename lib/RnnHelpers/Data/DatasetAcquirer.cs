@@ -24,6 +24,9 @@ public sealed record AcquisitionOptions
     /// <summary>Time allowed for a mirror's response headers.</summary>
     public TimeSpan MirrorHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Mirror base URLs to use instead of the dataset's public ones.</summary>
+    public IReadOnlyList<string>? Mirrors { get; init; }
+
     /// <summary>Debian's dataset-fashion-mnist install folder.</summary>
     public string DebianFashionMnistDirectory { get; init; } = "/usr/share/datasets/fashion-mnist";
 
@@ -62,7 +65,7 @@ public static class DatasetAcquirer
         {
             using var http = CreateHttpClient(options);
             var sources = options.Sources ?? DefaultSources(info, options, http);
-            var staging = Directory.CreateDirectory(Path.Combine(directory, StagingPrefix + Guid.NewGuid().ToString("N"))).FullName;
+            var staging = Directory.CreateDirectory(Path.Combine(directory, $"{StagingPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
             try
             {
                 await AcquireAsync(info, directory, staging, missing, sources, progress, ct).ConfigureAwait(false);
@@ -96,7 +99,7 @@ public static class DatasetAcquirer
     public static void InstallVerified(string candidate, DatasetFile file, string directory)
     {
         var destination = Path.Combine(directory, file.Name);
-        var partial = Path.Combine(directory, $".{file.Name}.{Guid.NewGuid():N}{PartialSuffix}");
+        var partial = Path.Combine(directory, $".{file.Name}.{Environment.ProcessId}-{Guid.NewGuid():N}{PartialSuffix}");
         try
         {
             string actual;
@@ -174,7 +177,7 @@ public static class DatasetAcquirer
     {
         var sources = new List<IDatasetSource>();
         if (options.UseMirrors)
-            sources.AddRange(info.Mirrors.Select(m => new HttpMirrorSource(m, http, options.MirrorHeadersTimeout)));
+            sources.AddRange((options.Mirrors ?? info.Mirrors).Select(m => new HttpMirrorSource(m.EndsWith('/') ? m : m + "/", http, options.MirrorHeadersTimeout)));
         if (options.UsePackages)
         {
             if (info.Name == DatasetName.Mnist)
@@ -208,20 +211,36 @@ public static class DatasetAcquirer
         }
     }
 
-    /// <summary>Partial files and staging folders are never trusted; an interrupted run leaves only these.</summary>
+    /// <summary>Partial files and staging folders of finished or killed processes are removed; an interrupted run leaves only these.</summary>
     private static void RemoveLeftovers(string directory)
     {
         foreach (var partial in Directory.GetFiles(directory, "*" + PartialSuffix))
-            TryDeleteFile(partial);
+            if (!OwnerIsAlive(Path.GetFileNameWithoutExtension(partial).Split('.')[^1]))
+                TryDeleteFile(partial);
         foreach (var staging in Directory.GetDirectories(directory, StagingPrefix + "*"))
-            if (Directory.GetLastWriteTimeUtc(staging) < DateTime.UtcNow.AddHours(-6) || !StagingInUse(staging))
+            if (!OwnerIsAlive(Path.GetFileName(staging)))
                 TryDeleteDirectory(staging);
     }
 
-    // A staging folder another live process is filling has files modified in the last minute.
-    private static bool StagingInUse(string staging) =>
-        Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
-            .Any(f => File.GetLastWriteTimeUtc(f) > DateTime.UtcNow.AddMinutes(-1));
+    /// <summary>
+    /// Staging folders (.staging-&lt;pid&gt;-&lt;guid&gt;) and partial files (.&lt;name&gt;.&lt;pid&gt;-&lt;guid&gt;.partial)
+    /// carry their process id; one whose process is gone was interrupted and is never trusted.
+    /// </summary>
+    private static bool OwnerIsAlive(string tag)
+    {
+        var pidText = (tag.StartsWith(StagingPrefix, StringComparison.Ordinal) ? tag[StagingPrefix.Length..] : tag).Split('-')[0];
+        if (!int.TryParse(pidText, out var pid) || pid == Environment.ProcessId)
+            return false;
+        try
+        {
+            using var owner = System.Diagnostics.Process.GetProcessById(pid);
+            return !owner.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     private static string Describe(Exception e) => e switch
     {

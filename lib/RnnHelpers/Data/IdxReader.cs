@@ -74,6 +74,12 @@ public static class IdxReader
         {
             if (Directory.Exists(path))
                 throw new DatasetException(path, "is a directory, expected an IDX file");
+            var info = new FileInfo(path);
+            if (!info.Exists)
+                throw new DatasetException(path, "does not exist");
+            // Also catches pipes and devices (length 0), which would otherwise block the read.
+            if (info.Length == 0)
+                throw new IdxFormatException(path, "magic", 0, "the file is empty (or not a regular file)");
             file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -23,8 +23,12 @@ public sealed class TrainingResult(RecurrentKind kind, TrainingOptions options, 
 /// <summary>Trains a <see cref="RecurrentClassifier"/> under the article protocol.</summary>
 public static class Trainer
 {
+    /// <summary>
+    /// Trains from scratch, or, when <paramref name="checkpoints"/> holds a checkpoint of this run,
+    /// continues after its last completed epoch; the history is the same either way.
+    /// </summary>
     public static TrainingResult Train(RecurrentKind kind, DigitData data, TrainingOptions? options = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, Checkpoints? checkpoints = null)
     {
         options = (options ?? new TrainingOptions()).Validate();
         TorchRuntime.EnsureInitialized(options.Threads);
@@ -32,12 +36,17 @@ public static class Trainer
 
         manual_seed(options.Seed);
         var model = new RecurrentClassifier(kind, options.HiddenUnits, data.Features);
-        var history = new List<EpochRecord>();
+        var history = new List<EpochRecord>(checkpoints?.TryRestore(model) ?? []);
+        if (history.Count > options.Epochs)
+            throw new CheckpointException(checkpoints!.Directory, $"holds {history.Count} epochs of {checkpoints.Run}, more than the {options.Epochs} asked for");
+        foreach (var done in history)
+            progress?.Report(new TrainingProgress(ProgressKind.Epoch, done.Epoch, options.Epochs, 1, 1, done.TrainLoss, done.TrainAccuracy, done));
         using var optimizer = new PlainSgd(model.TrainableParameters, options.LearningRate);
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = history.Count + 1; epoch <= options.Epochs; epoch++)
         {
             ct.ThrowIfCancellationRequested();
             history.Add(RunEpoch(model, optimizer, data, options, epoch, progress, ct));
+            checkpoints?.Save(model, history);
         }
         return new TrainingResult(kind, options, model, history, threads);
     }
