@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 
@@ -8,7 +11,7 @@ namespace NotebookHost;
 /// Turns kernel events of one cell into nbformat outputs. A display that is updated in place
 /// (progress) is stored once, in its final state.
 /// </summary>
-public sealed class CellRecorder(int executionCount)
+public sealed partial class CellRecorder(int executionCount, string cellKey = "")
 {
     private readonly object _gate = new();
     private readonly JsonArray _outputs = [];
@@ -19,8 +22,33 @@ public sealed class CellRecorder(int executionCount)
 
     public JsonArray Outputs
     {
-        get { lock (_gate) return (JsonArray)_outputs.DeepClone(); }
+        get { lock (_gate) return StableIds((JsonArray)_outputs.DeepClone()); }
     }
+
+    /// <summary>
+    /// Chart outputs carry a fresh random GUID per run (their div id). Replacing each with a GUID
+    /// derived from the cell and its position keeps re-executed notebooks diffable.
+    /// </summary>
+    private JsonArray StableIds(JsonArray outputs)
+    {
+        var json = outputs.ToJsonString();
+        var map = new Dictionary<string, string>();
+        json = GuidPattern().Replace(json, m =>
+        {
+            if (!map.TryGetValue(m.Value, out var stable))
+            {
+                var hash = MD5.HashData(Encoding.UTF8.GetBytes($"{cellKey}/{map.Count}"));
+                map[m.Value] = stable = new Guid(hash).ToString();
+            }
+            return stable;
+        });
+        foreach (var (random, stable) in map)
+            json = json.Replace(random.Replace("-", ""), stable.Replace("-", ""));
+        return JsonNode.Parse(json)!.AsArray();
+    }
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex GuidPattern();
 
     public void On(KernelEvent e)
     {

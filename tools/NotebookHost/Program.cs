@@ -92,7 +92,7 @@ foreach (var node in notebook.Cells)
     if (!NotebookDocument.IsCode(cell))
         continue;
     var code = NotebookDocument.Source(cell);
-    var recorder = new CellRecorder(++executionCount);
+    var recorder = new CellRecorder(++executionCount, $"{Path.GetFileName(input)}/{(string?)cell["id"] ?? cellNumber.ToString()}");
     using (composite.KernelEvents.Subscribe(e => { if (Environment.GetEnvironmentVariable("NOTEBOOKHOST_TRACE") == "1") log.WriteLine($"    event {e.GetType().Name} {(e as Microsoft.DotNet.Interactive.Events.DisplayEvent)?.ValueId}"); recorder.On(e); }))
     {
         var cellClock = Stopwatch.StartNew();

@@ -7,5 +7,6 @@ var root = new RootCommand("The RNN-on-MNIST workbook: run notebooks, fetch data
     DataCommands.Create(),
     TrainCommand.Create(),
     ResultsCommands.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

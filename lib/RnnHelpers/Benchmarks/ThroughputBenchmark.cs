@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using RnnHelpers.Data;
+using RnnHelpers.Evaluation;
+using RnnHelpers.Models;
+using RnnHelpers.Native;
+using RnnHelpers.Training;
+using static TorchSharp.torch;
+
+namespace RnnHelpers.Benchmarks;
+
+/// <summary>One model's measured training throughput.</summary>
+public sealed record ModelBenchmark(
+    string Model,
+    int Epochs,
+    IReadOnlyList<double> EpochSeconds,
+    double MedianEpochSeconds,
+    double SamplesPerSecond,
+    double EvalSeconds,
+    IReadOnlyList<double> RssAfterEpochMegabytes,
+    double PeakRssMegabytes,
+    double TrainFlopsPerEpoch,
+    double AchievedGflops,
+    double ShareOfSgemmPeak,
+    double FinalTestAccuracy);
+
+/// <summary>The whole benchmark: SGEMM peak, per-model results, and the wall time of all models together.</summary>
+public sealed record BenchmarkReport(
+    DateTimeOffset StartedAt,
+    string Cpu,
+    int Threads,
+    string TorchSharpVersion,
+    double SgemmPeakGflops,
+    IReadOnlyList<ModelBenchmark> Models,
+    double TotalSeconds);
+
+/// <summary>
+/// Measures the article protocol's training speed on the full training set, the FLOPs it does,
+/// and the share of the machine's SGEMM peak (measured in the same process) that reaches.
+/// </summary>
+public static class ThroughputBenchmark
+{
+    /// <summary>Forward FLOPs per sample: each time step multiplies the input and the state by every gate's kernels, plus the dense layer.</summary>
+    public static double ForwardFlopsPerSample(RecurrentKind kind, int timeSteps = 28, int features = 28, int hidden = 64) =>
+        timeSteps * 2.0 * ParameterArithmetic.Gates(kind) * hidden * (features + hidden) + 2.0 * hidden * RecurrentClassifier.Classes;
+
+    /// <summary>Forward plus backward counted as three times the forward.</summary>
+    public static double TrainFlopsPerSample(RecurrentKind kind) => 3 * ForwardFlopsPerSample(kind);
+
+    /// <summary>Best GFLOP/s of a square float32 matmul over a few sizes, single process, current thread count.</summary>
+    public static double MeasureSgemmPeak(int repeats = 20)
+    {
+        double best = 0;
+        foreach (int n in new[] { 256, 512, 1024 })
+        {
+            using var a = rand(n, n);
+            using var b = rand(n, n);
+            for (int w = 0; w < 3; w++) a.mm(b).Dispose();
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < repeats; i++) a.mm(b).Dispose();
+            double gflops = 2.0 * n * n * n * repeats / clock.Elapsed.TotalSeconds / 1e9;
+            best = Math.Max(best, gflops);
+        }
+        return best;
+    }
+
+    public static BenchmarkReport Run(DigitData data, IReadOnlyList<RecurrentKind> models, int epochs, int? threads, Action<string>? log = null)
+    {
+        if (epochs < 1) throw new ArgumentException($"Epochs must be at least 1; got {epochs}.", nameof(epochs));
+        TorchRuntime.EnsureInitialized(threads);
+        var started = DateTimeOffset.Now;
+        var total = Stopwatch.StartNew();
+        double peak = MeasureSgemmPeak();
+        log?.Invoke($"SGEMM peak: {peak:F1} GFLOP/s with {get_num_threads()} thread(s)");
+
+        var results = new List<ModelBenchmark>();
+        foreach (var kind in models)
+        {
+            var options = new TrainingOptions { Epochs = epochs, Seed = 1, Threads = threads };
+            manual_seed(options.Seed);
+            using var model = new RecurrentClassifier(kind, options.HiddenUnits, data.Features);
+            using var optimizer = new PlainSgd(model.TrainableParameters, options.LearningRate);
+            var seconds = new List<double>();
+            var rss = new List<double>();
+            double evalSeconds = 0, accuracy = 0;
+            for (int epoch = 1; epoch <= epochs; epoch++)
+            {
+                var record = Trainer.RunEpoch(model, optimizer, data, options, epoch, null, CancellationToken.None);
+                seconds.Add(record.Seconds);
+                rss.Add(ProcessMemory.RssMegabytes());
+                evalSeconds = record.EvalSeconds;
+                accuracy = record.TestAccuracy;
+                log?.Invoke($"{kind.DisplayName()} epoch {epoch}: {record.Seconds:F2} s train, {record.EvalSeconds:F2} s eval, RSS {rss[^1]:N0} MB");
+            }
+            double median = Median(seconds);
+            double flops = TrainFlopsPerSample(kind) * data.TrainCount;
+            double gflops = flops / median / 1e9;
+            results.Add(new ModelBenchmark(kind.Id(), epochs, seconds, median, data.TrainCount / median, evalSeconds, rss,
+                ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy));
+        }
+        return new BenchmarkReport(started, Results.Provenance.CpuModel(), get_num_threads(),
+            typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?", peak, results, total.Elapsed.TotalSeconds);
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
