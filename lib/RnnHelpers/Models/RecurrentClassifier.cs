@@ -28,7 +28,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
             throw new ArgumentException($"HiddenUnits must be at least 1; got {hiddenUnits}.", "HiddenUnits");
         if (features < 1)
             throw new ArgumentException($"Features must be at least 1; got {features}.", nameof(features));
-        TorchRuntime.EnsureInitialized(torch.get_num_threads());
+        TorchRuntime.EnsureInitialized();
 
         Kind = kind;
         HiddenUnits = hiddenUnits;

@@ -16,10 +16,13 @@ public static class TorchRuntime
     /// Idempotent. On Linux: applies the GLIBCXX_3.4.32 fix to the libLibTorchSharp.so that will
     /// be loaded (if the system libstdc++ needs it), then loads TorchSharp's own libtorch by
     /// absolute path so a system libtorch (e.g. Debian's python3-torch) is never picked up.
-    /// Sets the torch thread count to <paramref name="threads"/> (default: all cores).
+    /// Sets the torch thread count to <paramref name="threads"/>; null keeps the current count
+    /// (all cores after the first call).
     /// </summary>
     public static void EnsureInitialized(int? threads = null)
     {
+        if (threads is < 1)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "Threads must be at least 1.");
         lock (Gate)
         {
             if (!_initialized)
@@ -27,12 +30,10 @@ public static class TorchRuntime
                 if (OperatingSystem.IsLinux())
                     PreloadLinuxNatives();
                 torch.InitializeDeviceType(DeviceType.CPU);
+                threads ??= Environment.ProcessorCount;
                 _initialized = true;
             }
-            int wanted = threads ?? Environment.ProcessorCount;
-            if (wanted < 1)
-                throw new ArgumentOutOfRangeException(nameof(threads), threads, "Threads must be at least 1.");
-            if (torch.get_num_threads() != wanted)
+            if (threads is int wanted && torch.get_num_threads() != wanted)
                 torch.set_num_threads(wanted);
         }
     }
