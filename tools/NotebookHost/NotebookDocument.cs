@@ -47,6 +47,10 @@ public sealed class NotebookDocument
     /// <summary>Inserts a code cell after the cell tagged "parameters" (papermill's convention).</summary>
     public void InjectParameters(string code)
     {
+        // A notebook executed in place already carries the last run's injected cell; replace it.
+        for (int i = Cells.Count - 1; i >= 0; i--)
+            if (HasTag((JsonObject)Cells[i]!, "injected-parameters"))
+                Cells.RemoveAt(i);
         int index = Cells.Select((c, i) => (c, i)).Where(p => HasTag((JsonObject)p.c!, "parameters")).Select(p => p.i).DefaultIfEmpty(-1).First();
         if (index < 0)
             throw new InvalidDataException($"{Path}: no cell is tagged 'parameters', so profile values cannot be injected.");

@@ -21,7 +21,14 @@ public sealed record ModelBenchmark(
     double TrainFlopsPerEpoch,
     double AchievedGflops,
     double ShareOfSgemmPeak,
-    double FinalTestAccuracy);
+    double FinalTestAccuracy,
+    BatchProfile Profile);
+
+/// <summary>Where one training batch's time goes, in milliseconds (mean over the profiled batches).</summary>
+public sealed record BatchProfile(int Batches, double Data, double Forward, double Backward, double Step, double Bookkeeping)
+{
+    public double Total => Data + Forward + Backward + Step + Bookkeeping;
+}
 
 /// <summary>The whole benchmark: SGEMM peak, per-model results, and the wall time of all models together.</summary>
 public sealed record BenchmarkReport(
@@ -91,14 +98,51 @@ public static class ThroughputBenchmark
                 accuracy = record.TestAccuracy;
                 log?.Invoke($"{kind.DisplayName()} epoch {epoch}: {record.Seconds:F2} s train, {record.EvalSeconds:F2} s eval, RSS {rss[^1]:N0} MB");
             }
+            var profile = ProfileBatches(model, optimizer, data, options);
+            log?.Invoke($"{kind.DisplayName()} per batch: data {profile.Data:F2} ms, forward {profile.Forward:F2} ms, backward {profile.Backward:F2} ms, step {profile.Step:F2} ms, bookkeeping {profile.Bookkeeping:F2} ms");
             double median = Median(seconds);
             double flops = TrainFlopsPerSample(kind) * data.TrainCount;
             double gflops = flops / median / 1e9;
             results.Add(new ModelBenchmark(kind.Id(), epochs, seconds, median, data.TrainCount / median, evalSeconds, rss,
-                ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy));
+                ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy, profile));
         }
         return new BenchmarkReport(started, Results.Provenance.CpuModel(), get_num_threads(),
             typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?", peak, results, total.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Times the phases of the training step separately over a few hundred batches (after the measured epochs).</summary>
+    public static BatchProfile ProfileBatches(RecurrentClassifier model, PlainSgd optimizer, DigitData data, TrainingOptions options, int batches = 300)
+    {
+        var order = Batches.EpochOrder(data.TrainCount, options.Seed, options.Epochs + 1);
+        double tData = 0, tForward = 0, tBackward = 0, tStep = 0, tBook = 0;
+        int n = 0;
+        var clock = Stopwatch.StartNew();
+        model.train();
+        foreach (var (xBatch, yBatch) in Batches.Enumerate(data.TrainImages, data.TrainLabels, options.BatchSize, order))
+        {
+            using var x = xBatch;
+            using var y = yBatch;
+            tData += Lap(clock);
+            using var scope = NewDisposeScope();
+            optimizer.ZeroGrad();
+            var loss = nn.functional.cross_entropy(model.call(x), y);
+            tForward += Lap(clock);
+            loss.backward();
+            tBackward += Lap(clock);
+            optimizer.Step();
+            tStep += Lap(clock);
+            _ = loss.item<float>();
+            tBook += Lap(clock);
+            if (++n == batches) break;
+        }
+        return new BatchProfile(n, tData / n, tForward / n, tBackward / n, tStep / n, tBook / n);
+    }
+
+    private static double Lap(Stopwatch clock)
+    {
+        double ms = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        return ms;
     }
 
     private static double Median(IReadOnlyList<double> values)

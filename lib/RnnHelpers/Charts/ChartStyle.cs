@@ -48,6 +48,9 @@ public static class ChartStyle
     {
         // F# optional parameters: null is None.
         var options = DisplayOptions.init(null, null, null, null, null, null, FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.Full));
+        var config = new Config();
+        config.SetProperty("displayModeBar", false); // a static export has no use for the zoom buttons
+        chart = Plotly.NET.Chart.withConfig(config).Invoke(chart);
         return GenericChart.toEmbeddedHTML(Plotly.NET.Chart.withDisplayOptions(options).Invoke(chart));
     }
 }

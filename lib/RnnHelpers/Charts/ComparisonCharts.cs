@@ -26,9 +26,12 @@ public static class ComparisonCharts
             {
                 var upper = perEpoch.Select(p => p.Mean + p.StandardDeviation).ToArray();
                 var lower = perEpoch.Select(p => p.Mean - p.StandardDeviation).ToArray();
-                charts.Add(CS.Chart.Range<int, double, string>(x, mean, upper, lower, StyleParam.Mode.Lines_Markers,
-                    Name: name, GroupName: group.Key, LineColor: colour,
-                    RangeColor: Color.fromString(ChartStyle.ModelColours.GetValueOrDefault(group.Key, "#7f7f7f") + "33")));
+                var band = Color.fromString(ChartStyle.ModelColours.GetValueOrDefault(group.Key, "#7f7f7f") + "33");
+                // The band: an invisible lower edge, then the upper edge filled down to it; neither in the legend.
+                charts.Add(CS.Chart.Line<int, double, string>(x, lower, ShowLegend: false, LineColor: band, LineWidth: 0.0));
+                charts.Add(CS.Chart.Line<int, double, string>(x, upper, ShowLegend: false, LineColor: band, LineWidth: 0.0,
+                    Fill: StyleParam.Fill.ToNext_y, FillColor: band));
+                charts.Add(CS.Chart.Line<int, double, string>(x, mean, Name: name, ShowMarkers: true, LineColor: colour));
                 var seedsX = group.Select(r => r.Epochs + 0.25).ToArray();
                 var seedsY = group.Select(r => 100 * r.Summary.FinalTestAccuracy).ToArray();
                 charts.Add(CS.Chart.Point<double, double, string>(seedsX, seedsY, Name: $"{group.Key}: each seed's final", MarkerColor: colour, Opacity: 0.7));
