@@ -3,8 +3,11 @@ using RnnHelpers.Models;
 
 namespace RnnHelpers.Results;
 
-/// <summary>A claim of the source article checked against the runs.</summary>
-public sealed record Verdict(string Claim, bool Holds, string Evidence);
+/// <summary>A claim of the source article checked against the runs; <see cref="Outcome"/> words the verdict.</summary>
+public sealed record Verdict(string Claim, bool Holds, string Evidence, string? FailedWording = null)
+{
+    public string Outcome => Holds ? "holds" : FailedWording ?? "does not hold";
+}
 
 /// <summary>Checks the article's statements against computed statistics.</summary>
 public static class ArticleClaims
@@ -30,7 +33,8 @@ public static class ArticleClaims
             verdicts.Add(new Verdict($"{m.Model} reaches roughly {article:F0}% test accuracy (read as ±{RoughlyPoints} points)",
                 Math.Abs(mean - article) <= RoughlyPoints,
                 $"mean final test accuracy {mean.ToString("F2", inv)}% over {m.Runs} run(s)" +
-                (m.FinalAccuracy.Count > 1 ? $", 95% CI [{(100 * m.FinalAccuracy.Low).ToString("F2", inv)}, {(100 * m.FinalAccuracy.High).ToString("F2", inv)}]" : "")));
+                (m.FinalAccuracy.Count > 1 ? $", 95% CI [{(100 * m.FinalAccuracy.Low).ToString("F2", inv)}, {(100 * m.FinalAccuracy.High).ToString("F2", inv)}]" : "") +
+                $"; mean best-epoch accuracy {(100 * m.BestAccuracy.Mean).ToString("F2", inv)}%"));
         }
 
         var lstmGru = stats.Differences.FirstOrDefault(d => d.ModelA == "lstm" && d.ModelB == "gru");
@@ -41,7 +45,8 @@ public static class ArticleClaims
             verdicts.Add(new Verdict("The GRU is slightly less accurate than the other two",
                 holds,
                 $"LSTM − GRU {Tables.Interval(lstmGru.Difference)} points; GRU − SimpleRNN {Tables.Interval(gruRnn.Difference)} points " +
-                "(mean [95% CI], paired by seed; the claim holds only if both intervals put the GRU below)"));
+                "(mean [95% CI], paired by seed; the claim holds only if both intervals put the GRU below)",
+                FailedWording: "not supported"));
         }
 
         int runs = models.Sum(m => m.Runs), early = models.Sum(m => m.RunsPeakingBeforeLastEpoch);
@@ -54,7 +59,7 @@ public static class ArticleClaims
     public static TextTable ToTable(IReadOnlyList<Verdict> verdicts) => new(
         "The article's claims, checked",
         ["claim", "verdict", "evidence"],
-        verdicts.Select(v => (IReadOnlyList<string>)[v.Claim, v.Holds ? "holds" : "does not hold", v.Evidence]).ToList());
+        verdicts.Select(v => (IReadOnlyList<string>)[v.Claim, v.Outcome, v.Evidence]).ToList());
 
     private static bool IsKnown(string model)
     {

@@ -14,7 +14,7 @@ public sealed record TextTable(string Caption, IReadOnlyList<string> Headers, IR
             sb.Append($"<caption style=\"text-align:left\"><b>{E(Caption)}</b></caption>");
         sb.Append("<thead><tr>").Append(string.Concat(Headers.Select(h => $"<th>{E(h)}</th>"))).Append("</tr></thead><tbody>");
         foreach (var row in Rows)
-            sb.Append("<tr>").Append(string.Concat(row.Select((c, i) => $"<td style=\"text-align:{(i == 0 ? "left" : "right")}\">{E(c)}</td>"))).Append("</tr>");
+            sb.Append("<tr>").Append(string.Concat(row.Select((c, i) => $"<td style=\"text-align:{(IsNumeric(i) ? "right" : "left")}\">{E(c)}</td>"))).Append("</tr>");
         return sb.Append("</tbody></table>").ToString();
     }
 
@@ -22,11 +22,15 @@ public sealed record TextTable(string Caption, IReadOnlyList<string> Headers, IR
     {
         var sb = new StringBuilder();
         sb.AppendLine("| " + string.Join(" | ", Headers) + " |");
-        sb.AppendLine("|" + string.Concat(Headers.Select((_, i) => i == 0 ? "---|" : "---:|")));
+        sb.AppendLine("|" + string.Concat(Headers.Select((_, i) => IsNumeric(i) ? "---:|" : "---|")));
         foreach (var row in Rows)
             sb.AppendLine("| " + string.Join(" | ", row) + " |");
         return sb.ToString();
     }
 
     public override string ToString() => ToMarkdown();
+
+    /// <summary>Columns of numbers are right-aligned; text columns stay left.</summary>
+    private bool IsNumeric(int column) =>
+        column > 0 && Rows.All(r => r[column].Length == 0 || char.IsDigit(r[column][0]) || r[column][0] is '+' or '-' or '–');
 }
