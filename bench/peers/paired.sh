@@ -3,6 +3,7 @@
 # Needs: a Release build (dotnet build -c Release), MNIST in data/mnist, and Debian's python3-torch with
 # OpenBLAS (apt-get install -y python3-torch libopenblas0-pthread). Installs nothing itself.
 # Usage: bench/peers/paired.sh [PAIRS=2] [EPOCHS=2] [THREADS=2]
+# Prints a Markdown table and also writes it to bench/PAIRED.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pairs=${1:-2}; epochs=${2:-2}; threads=${3:-2}
@@ -15,7 +16,13 @@ openblas=$(ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 2>/dev/nul
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 median() { /usr/bin/python3 -c "import sys,statistics; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
-echo "model pair torchsharp_s pytorch_s ratio(ts/pt)"
+out=bench/PAIRED.md
+{
+  echo "Paired runs, $(date -u +%Y-%m-%d), $threads thread(s), median seconds per epoch over $epochs epoch(s); PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') with OpenBLAS."
+  echo
+  echo "| model | pair | TorchSharp s/epoch | PyTorch s/epoch | ratio TorchSharp / PyTorch |"
+  echo "|---|---:|---:|---:|---:|"
+} > "$out"
 for model in simple-rnn lstm gru; do
   for pair in $(seq 1 "$pairs"); do
     dotnet "$workbook" bench --model "$model" --epochs "$epochs" --threads "$threads" --out "$tmp/ts" > "$tmp/ts.log"
@@ -23,6 +30,6 @@ for model in simple-rnn lstm gru; do
     LD_LIBRARY_PATH="$(dirname "${openblas:-/nonexistent}")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OPENBLAS_NUM_THREADS=1 \
       /usr/bin/python3 bench/peers/pytorch_rnn.py --data data/mnist --model "$model" --epochs "$epochs" --threads "$threads" > "$tmp/pt.log"
     pt=$(median $(/usr/bin/python3 -c "import json,sys; [print(json.loads(l)['seconds']) for l in open('$tmp/pt.log')]"))
-    echo "$model $pair $ts $pt $(/usr/bin/python3 -c "print(round($ts/$pt, 3))")"
+    /usr/bin/python3 -c "print(f'| $model | $pair | {$ts:.2f} | {$pt:.2f} | {$ts/$pt:.2f} |')" | tee -a "$out"
   done
 done
