@@ -70,6 +70,8 @@ public static class BenchCommand
         var sb = new StringBuilder();
         sb.AppendLine($"Run of {report.StartedAt:yyyy-MM-dd HH:mm} on {report.Cpu}, TorchSharp {report.TorchSharpVersion}, {report.Threads} thread(s); " +
                       $"all models {report.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s in total for {report.Models[0].Epochs} epoch(s) each.");
+        double protocol = report.Models.Sum(m => 10 * (m.MedianEpochSeconds + m.EvalSeconds));
+        sb.AppendLine($"Estimated article protocol from these medians (10 epochs of each model, with evaluation): {protocol.ToString("F0", CultureInfo.InvariantCulture)} s (target: 90 s).");
         sb.AppendLine();
         sb.Append(table.ToMarkdown());
         return sb.ToString();
