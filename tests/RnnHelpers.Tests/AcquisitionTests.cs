@@ -108,3 +108,26 @@ public class AcquisitionTests(MnistFixture mnist) : IClassFixture<MnistFixture>
         Assert.False(File.Exists("/tmp/absolute-escape.txt"));
     }
 }
+
+public class FashionMnistTests
+{
+    [Fact]
+    public void Fashion_mnist_from_debians_package_verifies_and_loads_with_its_class_names()
+    {
+        var debian = new AcquisitionOptions().DebianFashionMnistDirectory;
+        if (!Directory.Exists(debian))
+        {
+            // .ci/run installs the package; elsewhere it is optional.
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"{debian} is missing on CI; .ci/run should install dataset-fashion-mnist");
+            return;
+        }
+        using var target = new TempDir();
+        var options = new AcquisitionOptions { UseMirrors = false, SourceDirectory = null };
+        using var data = DigitData.Load(DatasetName.FashionMnist, target.Path, new DataOptions { TrainLimit = 100, TestLimit = 50 }, options);
+
+        Assert.Equal(100, data.TrainCount);
+        Assert.Equal("Ankle boot", data.ClassNames[9]);
+        foreach (var file in DatasetCatalog.FashionMnist.Files)
+            Assert.Equal(file.Sha256, DatasetAcquirer.DecompressedSha256(Path.Combine(target.Path, "fashion-mnist", file.Name)));
+    }
+}

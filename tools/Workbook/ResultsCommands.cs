@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using RnnHelpers.Charts;
+using RnnHelpers.Data;
 using RnnHelpers.Results;
 
 namespace Workbook;
@@ -11,7 +12,7 @@ public static class ResultsCommands
     public static Command Create()
     {
         var results = new Option<string>("--results") { Description = "Results folder.", DefaultValueFactory = _ => RepoLayout.Results };
-        var dataset = new Option<string>("--dataset") { Description = "Dataset folder name (mnist or fashion-mnist).", DefaultValueFactory = _ => "mnist" };
+        var dataset = new Option<string>("--dataset") { Description = "mnist or fashion (fashion-mnist).", DefaultValueFactory = _ => "mnist" };
         var update = new Option<bool>("--update-readme") { Description = "Rewrite the generated block of README.md." };
         var table = new Command("table", "Print the results tables computed from the stored runs of the article protocol.") { results, dataset, update };
         table.SetAction(r => Table(r.GetValue(results)!, r.GetValue(dataset)!, r.GetValue(update)));
@@ -24,17 +25,21 @@ public static class ResultsCommands
         return new Command("results", "Tables and figures computed from the results folder.") { table, figure };
     }
 
-    public static IReadOnlyList<RunRecord> ProtocolRuns(string resultsDir, string dataset) =>
-        new ResultsStore(resultsDir).LoadAll(r => ResultsMarkdown.IsArticleProtocol(r, dataset));
+    public static IReadOnlyList<RunRecord> ProtocolRuns(string resultsDir, string dataset)
+    {
+        var folder = DatasetCatalog.Get(DatasetCatalog.Parse(dataset)).FolderName;
+        return new ResultsStore(resultsDir).LoadAll(r => ResultsMarkdown.IsArticleProtocol(r, folder));
+    }
 
     private static int Table(string resultsDir, string dataset, bool updateReadme)
     {
+        dataset = DatasetCatalog.Get(DatasetCatalog.Parse(dataset)).FolderName;
         var block = ResultsMarkdown.Build(ProtocolRuns(resultsDir, dataset));
         Console.WriteLine(block);
         if (updateReadme)
         {
             var readme = Path.Combine(RepoLayout.Root, "README.md");
-            File.WriteAllText(readme, ResultsMarkdown.Replace(File.ReadAllText(readme), block));
+            File.WriteAllText(readme, ResultsMarkdown.Replace(File.ReadAllText(readme), dataset, block));
             Console.Error.WriteLine($"updated {readme}");
         }
         return 0;
