@@ -162,3 +162,30 @@ public class BadInputTests
         Assert.Empty(Directory.GetFileSystemEntries(target));
     }
 }
+
+public class DataInspectCliTests
+{
+    [Fact]
+    public void Inspect_names_a_bad_file_and_its_problem_with_exit_code_2()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("bad"), IdxWriter.Header(IdxHeader.ImagesMagic, 5, 28, 28));
+        var (exit, output) = Cli.Run(TimeSpan.FromMinutes(1), "data", "inspect", dir.File("bad"));
+        Assert.Equal(2, exit);
+        Assert.Contains(dir.File("bad"), output);
+        Assert.Contains("payload", output);
+    }
+
+    [Fact]
+    public void Inspect_prints_header_fields_count_and_checksum_of_a_good_file()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("labels.gz"), IdxWriter.Gzip(IdxWriter.Labels(1, 2, 3)));
+        var (exit, output) = Cli.Run(TimeSpan.FromMinutes(1), "data", "inspect", dir.File("labels.gz"));
+        Assert.Equal(0, exit);
+        Assert.Contains("magic:      2049 (labels)", output);
+        Assert.Contains("items:      3", output);
+        Assert.Contains("compressed: gzip", output);
+        Assert.Contains(RnnHelpers.Data.DatasetAcquirer.DecompressedSha256(dir.File("labels.gz")), output);
+    }
+}
