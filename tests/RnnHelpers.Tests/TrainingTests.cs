@@ -91,6 +91,19 @@ public class TrainingTests(MnistFixture mnist) : IClassFixture<MnistFixture>
     }
 
     [Fact]
+    public void Images_load_scaled_as_rows_or_as_a_pixel_sequence()
+    {
+        using var rows = mnist.Load(new DataOptions { TrainLimit = 10, TestLimit = 5 });
+        using var pixels = mnist.Load(new DataOptions { TrainLimit = 10, TestLimit = 5, PixelSequence = true });
+        Assert.Equal([10L, 28, 28], rows.TrainImages.shape);
+        Assert.Equal([10L, 784, 1], pixels.TrainImages.shape);
+        Assert.Equal(TorchSharp.torch.ScalarType.Int64, rows.TrainLabels.dtype);
+        Assert.Equal(1f, rows.TrainImages.max().item<float>()); // 255 / 255
+        Assert.Equal(0f, rows.TrainImages.min().item<float>());
+        Assert.True(rows.TrainImages.reshape(-1).eq(pixels.TrainImages.reshape(-1)).all().item<bool>());
+    }
+
+    [Fact]
     public void Epoch_order_is_a_seeded_permutation()
     {
         var a = Batches.EpochOrder(1000, 1, 1);
