@@ -108,6 +108,20 @@ public class ElfVersionPatcherTests
     }
 
     [Fact]
+    public void The_build_patched_the_nuget_cache_copy_that_notebooks_load()
+    {
+        var system = ElfVersionPatcher.FindSystemLibStdCxx();
+        if (!OperatingSystem.IsLinux() || system is null || ElfVersionPatcher.LibraryDefinesVersion(system, Version))
+            return; // nothing to patch on this system
+        var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } env
+            ? env
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var cached = Path.Combine(root, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        Assert.True(File.Exists(cached), $"{cached} not found");
+        Assert.False(ElfVersionPatcher.HasStrongRequirement(cached, Lib, Version), $"{cached} still requires {Version}");
+    }
+
+    [Fact]
     public void The_torchsharp_library_this_process_loads_is_loadable_here()
     {
         // Either the system libstdc++ has the version, or the build marked the requirement weak.
