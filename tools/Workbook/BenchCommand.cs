@@ -14,10 +14,9 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "simple-rnn, lstm, gru or all.", DefaultValueFactory = _ => "all" };
-        model.AcceptOnlyFromAmong("simple-rnn", "lstm", "gru", "all");
+        var model = SharedOptions.Model();
         var epochs = new Option<int>("--epochs") { Description = "Epochs per model (at least 3 to see memory after epochs 1, 2 and the last).", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int?>("--threads") { Description = "Torch threads (default: all cores)." };
+        var threads = SharedOptions.Threads();
         var output = new Option<string>("--out") { Description = "Folder for results.json and RESULTS.md.", DefaultValueFactory = _ => Path.Combine(RepoLayout.Root, "bench") };
         var command = new Command("bench", "Measure seconds per epoch, samples/s, GFLOP/s against the SGEMM peak, and RSS on the full training set.")
         {
@@ -31,7 +30,7 @@ public static class BenchCommand
     {
         if (RepoLayout.Configuration != "Release")
             Console.Error.WriteLine("note: this is a Debug build; run `dotnet run -c Release --project tools/Workbook -- bench` for figures worth quoting.");
-        var models = modelText == "all" ? RecurrentKinds.All : [RecurrentKinds.Parse(modelText)];
+        var models = SharedOptions.Models(modelText);
         using var data = DigitData.Load(DatasetName.Mnist, RepoLayout.Data, progress: DataCommands.ConsoleProgress());
         var report = ThroughputBenchmark.Run(data, models, epochs, threads, Console.WriteLine);
 

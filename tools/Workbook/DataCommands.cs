@@ -8,8 +8,7 @@ public static class DataCommands
 {
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "mnist or fashion.", DefaultValueFactory = _ => "mnist" };
-        dataset.AcceptOnlyFromAmong("mnist", "fashion");
+        var dataset = SharedOptions.Dataset();
         var dataDir = new Option<string>("--data-dir") { Description = "Folder holding one subfolder per dataset.", DefaultValueFactory = _ => RepoLayout.Data };
         var source = new Option<string?>("--source") { Description = $"A folder with the IDX files (raw or .gz); also read from {AcquisitionOptions.SourceDirectoryVariable}." };
         var mirror = new Option<string[]>("--mirror") { Description = "Mirror base URL(s) serving <file>.gz, instead of the public ones.", AllowMultipleArgumentsPerToken = true };

@@ -13,14 +13,12 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "simple-rnn, lstm, gru or all.", DefaultValueFactory = _ => "all" };
-        model.AcceptOnlyFromAmong("simple-rnn", "lstm", "gru", "all");
+        var model = SharedOptions.Model();
         var seeds = new Option<string>("--seeds") { Description = "Seeds: a range (1-5) or a list (1,2,7).", DefaultValueFactory = _ => "1-5" };
-        var dataset = new Option<string>("--dataset") { Description = "mnist or fashion.", DefaultValueFactory = _ => "mnist" };
-        dataset.AcceptOnlyFromAmong("mnist", "fashion");
+        var dataset = SharedOptions.Dataset();
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 10 };
         var results = new Option<string>("--results") { Description = "Results folder.", DefaultValueFactory = _ => RepoLayout.Results };
-        var threads = new Option<int?>("--threads") { Description = "Torch threads (default: all cores)." };
+        var threads = SharedOptions.Threads();
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images." };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its last checkpoint (results/checkpoints) instead of starting it again." };
@@ -67,7 +65,7 @@ public static class TrainCommand
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-        var models = modelText == "all" ? RecurrentKinds.All : [RecurrentKinds.Parse(modelText)];
+        var models = SharedOptions.Models(modelText);
         var dataset = DatasetCatalog.Parse(datasetText);
         var store = new ResultsStore(resultsDir);
         DigitData? data = null;

@@ -1,4 +1,5 @@
 using Plotly.NET;
+using RnnHelpers.Models;
 using RnnHelpers.Results;
 using CS = Plotly.NET.CSharp;
 
@@ -14,7 +15,7 @@ public static class ComparisonCharts
     public static GenericChart AccuracyPerEpoch(IEnumerable<RunRecord> runs, string? title = null)
     {
         var charts = new List<GenericChart>();
-        foreach (var group in runs.GroupBy(r => r.Model).OrderBy(g => ModelOrder(g.Key)))
+        foreach (var group in runs.GroupBy(r => r.Model).OrderBy(g => RecurrentKinds.SortOrder(g.Key)))
         {
             var colour = ChartStyle.ColourOf(group.Key);
             int epochs = group.Min(r => r.History.Count);
@@ -59,6 +60,4 @@ public static class ComparisonCharts
             .Axes("parameters (Keras count)", "final test accuracy (%)")
             .Sized(700, 450);
     }
-
-    private static int ModelOrder(string model) => model switch { "simple-rnn" => 0, "lstm" => 1, "gru" => 2, _ => 3 };
 }

@@ -42,16 +42,18 @@ public static class Batches
     public static IEnumerable<(Tensor X, Tensor Y)> Enumerate(Tensor images, Tensor labels, int batchSize, long[]? order = null)
     {
         int count = (int)images.shape[0];
+        // One native copy of the order per epoch; each batch takes a view of it.
+        using var permutation = order is null ? null : tensor(order, ScalarType.Int64);
         for (int start = 0; start < count; start += batchSize)
         {
             int size = Math.Min(batchSize, count - start);
-            if (order is null)
+            if (permutation is null)
             {
                 yield return (images.narrow(0, start, size), labels.narrow(0, start, size));
             }
             else
             {
-                using var index = tensor(order.AsSpan(start, size).ToArray(), ScalarType.Int64);
+                using var index = permutation.narrow(0, start, size);
                 yield return (images.index_select(0, index), labels.index_select(0, index));
             }
         }

@@ -49,6 +49,16 @@ public static class RecurrentKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>The model for an identifier, or null for one this workbook does not know.</summary>
+    public static RecurrentKind? TryParse(string text)
+    {
+        try { return Parse(text); }
+        catch (ArgumentException) { return null; }
+    }
+
+    /// <summary>Position of a model identifier in tables and charts: SimpleRNN, LSTM, GRU, then anything else.</summary>
+    public static int SortOrder(string id) => TryParse(id) is { } kind ? (int)kind : int.MaxValue;
+
     public static RecurrentKind Parse(string text) => text.Trim().ToLowerInvariant().Replace("_", "-") switch
     {
         "simple-rnn" or "simplernn" or "rnn" => RecurrentKind.SimpleRnn,

@@ -19,7 +19,7 @@ public static class ArticleClaims
     {
         var inv = CultureInfo.InvariantCulture;
         var verdicts = new List<Verdict>();
-        var models = stats.Models.Where(m => IsKnown(m.Model)).ToList();
+        var models = stats.Models.Where(m => RecurrentKinds.TryParse(m.Model) is not null).ToList();
 
         var counts = models.Select(m => (m.Model, m.Parameters, Article: RecurrentKinds.Parse(m.Model).ArticleParameterCount())).ToList();
         verdicts.Add(new Verdict("Parameter counts are 6,858 / 24,714 / 18,954",
@@ -60,10 +60,4 @@ public static class ArticleClaims
         "The article's claims, checked",
         ["claim", "verdict", "evidence"],
         verdicts.Select(v => (IReadOnlyList<string>)[v.Claim, v.Outcome, v.Evidence]).ToList());
-
-    private static bool IsKnown(string model)
-    {
-        try { RecurrentKinds.Parse(model); return true; }
-        catch (ArgumentException) { return false; }
-    }
 }

@@ -1,4 +1,5 @@
 using MathNet.Numerics.Distributions;
+using RnnHelpers.Models;
 
 namespace RnnHelpers.Results;
 
@@ -54,7 +55,7 @@ public sealed record RunStatistics(IReadOnlyList<ModelStatistics> Models, IReadO
             throw new ArgumentException("Runs mix datasets or protocols; filter them to one before computing statistics.", nameof(runs));
 
         var models = list.GroupBy(r => r.Model)
-            .OrderBy(g => OrderOf(g.Key))
+            .OrderBy(g => RecurrentKinds.SortOrder(g.Key))
             .Select(g => new ModelStatistics(
                 g.Key,
                 g.First().Parameters,
@@ -80,6 +81,4 @@ public sealed record RunStatistics(IReadOnlyList<ModelStatistics> Models, IReadO
         }
         return new RunStatistics(models, differences);
     }
-
-    private static int OrderOf(string model) => model switch { "simple-rnn" => 0, "lstm" => 1, "gru" => 2, _ => 3 };
 }

@@ -69,7 +69,7 @@ public static class Tables
         ["model", "parameters", "article parameters", "runs", "final test acc %", "best test acc %", "best epoch", "seconds / epoch"],
         stats.Models.Select(m => (IReadOnlyList<string>)
         [
-            m.Model, m.Parameters.ToString("N0", Inv), ArticleParameters(m.Model), m.Runs.ToString(Inv),
+            m.Model, m.Parameters.ToString("N0", Inv), RecurrentKinds.TryParse(m.Model)?.ArticleParameterCount().ToString("N0", Inv) ?? "–", m.Runs.ToString(Inv),
             PercentEstimate(m.FinalAccuracy), PercentEstimate(m.BestAccuracy),
             m.BestEpoch.Count > 1 ? $"{m.BestEpoch.Mean.ToString("F1", Inv)} ± {m.BestEpoch.StandardDeviation.ToString("F1", Inv)}" : m.BestEpoch.Mean.ToString("F0", Inv),
             m.SecondsPerEpoch.Mean.ToString("F1", Inv),
@@ -98,10 +98,4 @@ public static class Tables
         e.Count > 1
             ? $"{(scale * e.Mean).ToString("F2", Inv)} [{(scale * e.Low).ToString("F2", Inv)}, {(scale * e.High).ToString("F2", Inv)}]"
             : (scale * e.Mean).ToString("F2", Inv);
-
-    private static string ArticleParameters(string model)
-    {
-        try { return RecurrentKinds.Parse(model).ArticleParameterCount().ToString("N0", Inv); }
-        catch (ArgumentException) { return "–"; }
-    }
 }

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using RnnHelpers.Models;
+
+namespace Workbook;
+
+/// <summary>Options that several verbs take, declared once so they read and validate alike.</summary>
+public static class SharedOptions
+{
+    public static Option<string> Model()
+    {
+        var model = new Option<string>("--model") { Description = "simple-rnn, lstm, gru or all.", DefaultValueFactory = _ => "all" };
+        model.AcceptOnlyFromAmong("simple-rnn", "lstm", "gru", "all");
+        return model;
+    }
+
+    /// <summary>The models an accepted --model value names.</summary>
+    public static IReadOnlyList<RecurrentKind> Models(string value) => value == "all" ? RecurrentKinds.All : [RecurrentKinds.Parse(value)];
+
+    public static Option<string> Dataset()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "mnist or fashion.", DefaultValueFactory = _ => "mnist" };
+        dataset.AcceptOnlyFromAmong("mnist", "fashion");
+        return dataset;
+    }
+
+    public static Option<int?> Threads() => new("--threads") { Description = "Torch threads (default: all cores)." };
+}
