@@ -15,9 +15,9 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     public const int Classes = 10;
 
     // Field names become parameter names (e.g. "lstm.weight_ih_l0") and match Keras' layer names.
-    private readonly RNN? simple_rnn;
+    private readonly FusedRecurrentLayer? simple_rnn;
     private readonly LSTM? lstm;
-    private readonly GRU? gru;
+    private readonly FusedRecurrentLayer? gru;
     private readonly BatchNorm1d batch_normalization;
     private readonly Linear dense;
 
@@ -36,13 +36,13 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         switch (kind)
         {
             case RecurrentKind.SimpleRnn:
-                simple_rnn = RNN(features, hiddenUnits, nonLinearity: NonLinearities.Tanh, batchFirst: false);
+                simple_rnn = new FusedRecurrentLayer(kind, features, hiddenUnits);
                 break;
             case RecurrentKind.Lstm:
                 lstm = LSTM(features, hiddenUnits, batchFirst: false);
                 break;
             case RecurrentKind.Gru:
-                gru = GRU(features, hiddenUnits, batchFirst: false);
+                gru = new FusedRecurrentLayer(kind, features, hiddenUnits);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
@@ -58,7 +58,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     public int HiddenUnits { get; }
     public int Features { get; }
 
-    /// <summary>The recurrent layer's own module (RNN, LSTM or GRU).</summary>
+    /// <summary>The recurrent layer: a <see cref="FusedRecurrentLayer"/> for SimpleRNN and GRU, libtorch's LSTM.</summary>
     public Module RecurrentLayer => (Module?)simple_rnn ?? (Module?)lstm ?? gru!;
 
     public BatchNorm1d BatchNormalization => batch_normalization;
@@ -73,15 +73,14 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         if (x.dim() != 3 || x.shape[2] != Features)
             throw new ArgumentException($"Expected input [batch, time steps, {Features}], got [{string.Join(", ", x.shape)}].", nameof(x));
         using var scope = NewDisposeScope();
-        // Time-major layout: the fused CPU kernels run ~15% faster than with batch_first.
+        // Time-major layout: one time step is a contiguous [batch, features] block.
         var steps = x.transpose(0, 1).contiguous();
-        Tensor sequence = Kind switch
+        var last = Kind switch
         {
-            RecurrentKind.SimpleRnn => simple_rnn!.call(steps, null).Item1,
-            RecurrentKind.Lstm => lstm!.call(steps, null).Item1,
-            _ => gru!.call(steps, null).Item1,
+            RecurrentKind.Lstm => lstm!.call(steps, null).Item1.select(0, -1),
+            RecurrentKind.SimpleRnn => simple_rnn!.call(steps),
+            _ => gru!.call(steps),
         };
-        var last = sequence.select(0, -1);
         return dense.call(batch_normalization.call(last)).MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,71 @@
+using RnnHelpers.Models.Recurrence;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace RnnHelpers.Models;
+
+/// <summary>
+/// One SimpleRNN (tanh) or GRU layer over time-major input [steps, batch, features] that returns the
+/// last hidden state [batch, hidden]. Same parameters, names and maths as libtorch's RNN and GRU;
+/// the time loop runs in register-blocked CPU kernels instead of a dozen small libtorch calls per step.
+/// </summary>
+public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
+{
+    // Field names are libtorch's, so checkpoints and initialisation treat both layers alike.
+    private readonly Parameter weight_ih_l0;
+    private readonly Parameter weight_hh_l0;
+    private readonly Parameter bias_ih_l0;
+    private readonly Parameter bias_hh_l0;
+    private readonly FusedRecurrenceCall withHistory, withoutHistory;
+
+    public FusedRecurrentLayer(RecurrentKind kind, int inputSize, int hiddenSize)
+        : base(kind == RecurrentKind.Gru ? "GRU" : "RNN")
+    {
+        IRecurrentCell cell = kind switch
+        {
+            RecurrentKind.SimpleRnn => SimpleRnnCell.Instance,
+            RecurrentKind.Gru => GruCell.Instance,
+            _ => throw new ArgumentException($"{kind.DisplayName()} has no fused kernel here; use libtorch's module.", nameof(kind)),
+        };
+        if (inputSize < 1)
+            throw new ArgumentException($"Features must be at least 1; got {inputSize}.", nameof(inputSize));
+        if (hiddenSize < 1)
+            throw new ArgumentException($"HiddenUnits must be at least 1; got {hiddenSize}.", nameof(hiddenSize));
+        Kind = kind;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        int width = cell.Gates * hiddenSize;
+        // libtorch's default initialisation, for a layer used on its own.
+        double bound = 1.0 / Math.Sqrt(hiddenSize);
+        using (no_grad())
+        {
+            weight_ih_l0 = Parameter(empty(width, inputSize).uniform_(-bound, bound));
+            weight_hh_l0 = Parameter(empty(width, hiddenSize).uniform_(-bound, bound));
+            bias_ih_l0 = Parameter(empty(width).uniform_(-bound, bound));
+            bias_hh_l0 = Parameter(empty(width).uniform_(-bound, bound));
+        }
+        var pool = new WorkspacePool();
+        withHistory = new FusedRecurrenceCall(cell, pool, History: true);
+        withoutHistory = new FusedRecurrenceCall(cell, pool, History: false);
+        RegisterComponents();
+    }
+
+    public RecurrentKind Kind { get; }
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+
+    /// <summary>x: [steps, batch, features] float32 -> h_T: [batch, hidden].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        if (x.dim() != 3 || x.shape[2] != InputSize || x.shape[0] < 1 || x.shape[1] < 1)
+            throw new ArgumentException($"Expected input [time steps, batch, {InputSize}] with at least one step and one row, got [{string.Join(", ", x.shape)}].", nameof(x));
+        if (x.dtype != ScalarType.Float32 || x.device_type != DeviceType.CPU)
+            throw new ArgumentException($"Expected a float32 CPU tensor, got {x.dtype} on {x.device_type}.", nameof(x));
+        bool gradients = is_grad_enabled() && (x.requires_grad || parameters().Any(p => p.requires_grad));
+        using var input = x.contiguous();
+        return FusedRecurrenceFunction.apply(input, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
+            gradients ? withHistory : withoutHistory);
+    }
+}
