@@ -8,8 +8,8 @@ internal sealed record FusedRecurrenceCall(IRecurrentCell Cell, WorkspacePool Po
 
 /// <summary>
 /// The autograd node of a fused recurrence: inputs x [steps, batch, features], W_ih, W_hh, b_ih, b_hh;
-/// output h_T [batch, hidden]. The time loop runs in <see cref="IRecurrentCell"/>; the products over
-/// the whole sequence (input projections, weight gradients) run in libtorch.
+/// output h_T [batch, hidden]. No libtorch kernel runs inside: libtorch's multi-threaded BLAS keeps its
+/// worker threads spinning after each call, and they would compete with the row blocks for the cores.
 /// </summary>
 internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunction<FusedRecurrenceFunction>
 {
@@ -17,31 +17,27 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = Tensors(vars);
+        var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var call = (FusedRecurrenceCall)vars[5];
-        int steps = (int)x.shape[0], batch = (int)x.shape[1], features = (int)x.shape[2], hidden = (int)recurrentKernel.shape[1];
-        var workspace = call.Pool.Rent(steps, batch, hidden, call.Cell.Gates, call.History);
+        var shape = new RecurrenceShape((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)recurrentKernel.shape[1], call.Cell.Gates);
+        var workspace = call.Pool.Rent(shape, call.History, RowBlocks.Count(shape.Batch));
         try
         {
-            using var flat = x.view(steps * batch, features);
-            using var inputKernelT = inputKernel.t();
-            using var projections = addmm(inputBias, flat, inputKernelT, beta: 1, alpha: 1);
-            using var recurrentKernelT = recurrentKernel.t().contiguous();
-            using var bias = recurrentBias.contiguous();
-            nint projectionsPtr = (nint)RecurrenceWorkspace.DataPointer(projections);
-            nint kernelPtr = (nint)RecurrenceWorkspace.DataPointer(recurrentKernelT);
-            nint biasPtr = (nint)RecurrenceWorkspace.DataPointer(bias);
-            new Span<float>(workspace.State(0), batch * hidden).Clear();
-            RowBlocks.Run(batch, (row0, row1) =>
-                call.Cell.Forward(workspace, (float*)projectionsPtr, (float*)kernelPtr, (float*)biasPtr, row0, row1));
-            var output = workspace.LastState();
+            var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
+            RecurrenceDriver.Transpose(operands.InputKernel, shape.Width, shape.Features, workspace.InputKernelT);
+            RecurrenceDriver.Transpose(operands.RecurrentKernel, shape.Width, shape.Hidden, workspace.RecurrentKernelT);
+            new Span<float>(workspace.State(0), shape.Batch * shape.Hidden).Clear();
+            RowBlocks.Run(shape.Batch, workspace.Blocks, (_, row0, row1) => RecurrenceDriver.Forward(call.Cell, workspace, operands, row0, row1));
+
+            var output = empty(shape.Batch, shape.Hidden);
+            new ReadOnlySpan<float>(workspace.State(shape.Steps), shape.Batch * shape.Hidden)
+                .CopyTo(new Span<float>(DataPointer(output), shape.Batch * shape.Hidden));
             if (call.History)
             {
-                ctx.save_for_backward([x, inputKernel, recurrentKernel]);
+                ctx.save_for_backward([x, inputKernel, recurrentKernel, inputBias, recurrentBias]);
                 ctx.save_data("call", call);
                 ctx.save_data("workspace", workspace);
                 ctx.save_data("lease", workspace.Lease);
-                ctx.save_data("needs", new[] { x.requires_grad, inputKernel.requires_grad, recurrentKernel.requires_grad, inputBias.requires_grad, recurrentBias.requires_grad });
             }
             else
             {
@@ -64,37 +60,24 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             throw new InvalidOperationException(
                 "A fused recurrent layer's saved activations were overwritten by a later forward pass with gradients; " +
                 "call backward() for each forward pass before running the next one.");
-        var needs = (bool[])ctx.get_data("needs");
         var saved = ctx.get_saved_variables();
-        var (x, inputKernel, recurrentKernel) = (saved[0], saved[1], saved[2]);
+        var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
         try
         {
-            int steps = workspace.Steps, batch = workspace.Batch;
+            var shape = workspace.Shape;
+            var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
             using var gradient = gradOutput.contiguous();
-            using var kernel = recurrentKernel.contiguous();
-            nint gradientPtr = (nint)RecurrenceWorkspace.DataPointer(gradient);
-            nint kernelPtr = (nint)RecurrenceWorkspace.DataPointer(kernel);
-            RowBlocks.Run(batch, (row0, row1) => call.Cell.Backward(workspace, (float*)gradientPtr, (float*)kernelPtr, row0, row1));
+            nint outputGradient = (nint)DataPointer(gradient);
+            Tensor? dx = x.requires_grad ? empty(shape.Steps, shape.Batch, shape.Features) : null;
+            nint inputGradient = dx is null ? 0 : (nint)DataPointer(dx);
+            RowBlocks.Run(shape.Batch, workspace.Blocks, (block, row0, row1) =>
+                RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)outputGradient, (float*)inputGradient, block, row0, row1));
 
-            using var inputGradients = workspace.InputGradients();
-            using var hiddenGradients = workspace.HiddenGradients();
-            Tensor? dx = null, dInputKernel = null, dRecurrentKernel = null, dInputBias = null, dRecurrentBias = null;
-            if (needs[0])
-                dx = inputGradients.mm(inputKernel).view(x.shape);
-            if (needs[1])
-            {
-                using var flat = x.view(steps * batch, x.shape[2]);
-                dInputKernel = inputGradients.t().mm(flat);
-            }
-            if (needs[2])
-            {
-                using var previous = workspace.PreviousStates();
-                dRecurrentKernel = hiddenGradients.t().mm(previous);
-            }
-            if (needs[3])
-                dInputBias = inputGradients.sum(0L);
-            if (needs[4])
-                dRecurrentBias = hiddenGradients.sum(0L);
+            int blocks = workspace.Blocks, width = shape.Width;
+            var dInputKernel = inputKernel.requires_grad ? SumTransposed(blocks, shape.Features, width, b => (nint)workspace.InputKernelGradient(b)) : null;
+            var dRecurrentKernel = recurrentKernel.requires_grad ? SumTransposed(blocks, shape.Hidden, width, b => (nint)workspace.RecurrentKernelGradient(b)) : null;
+            var dInputBias = inputBias.requires_grad ? Sum(blocks, width, b => (nint)workspace.InputBiasGradient(b)) : null;
+            var dRecurrentBias = recurrentBias.requires_grad ? Sum(blocks, width, b => (nint)workspace.RecurrentBiasGradient(b)) : null;
             return [dx!, dInputKernel!, dRecurrentKernel!, dInputBias!, dRecurrentBias!, null!];
         }
         finally
@@ -103,6 +86,40 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         }
     }
 
-    private static (Tensor, Tensor, Tensor, Tensor, Tensor) Tensors(object[] vars) =>
-        ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
+    private static RecurrenceOperands Operands(Tensor x, Tensor inputKernel, Tensor recurrentKernel, Tensor inputBias, Tensor recurrentBias) =>
+        new((nint)DataPointer(x), (nint)DataPointer(inputKernel), (nint)DataPointer(recurrentKernel),
+            (nint)DataPointer(inputBias), (nint)DataPointer(recurrentBias));
+
+    /// <summary>Σ over blocks of the [rows, columns] partials, transposed to the parameter's [columns, rows].</summary>
+    private static Tensor SumTransposed(int blocks, int rows, int columns, Func<int, nint> partial)
+    {
+        var result = zeros(columns, rows);
+        float* destination = DataPointer(result);
+        for (int block = 0; block < blocks; block++)
+        {
+            float* source = (float*)partial(block);
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < columns; j++)
+                    destination[(long)j * rows + i] += source[(long)i * columns + j];
+        }
+        return result;
+    }
+
+    private static Tensor Sum(int blocks, int length, Func<int, nint> partial)
+    {
+        var result = zeros(length);
+        var destination = new Span<float>(DataPointer(result), length);
+        for (int block = 0; block < blocks; block++)
+            System.Numerics.Tensors.TensorPrimitives.Add(destination, new ReadOnlySpan<float>((float*)partial(block), length), destination);
+        return result;
+    }
+
+    /// <summary>The first element of a contiguous float32 CPU tensor; valid while the tensor lives.</summary>
+    private static float* DataPointer(Tensor tensor)
+    {
+        if (!tensor.is_contiguous() || tensor.dtype != ScalarType.Float32 || tensor.device_type != DeviceType.CPU)
+            throw new InvalidOperationException($"A fused recurrence needs contiguous float32 CPU tensors; got {tensor.dtype} on {tensor.device_type}, contiguous: {tensor.is_contiguous()}.");
+        using var storage = tensor.storage<float>();
+        return (float*)storage.data_ptr() + tensor.storage_offset();
+    }
 }

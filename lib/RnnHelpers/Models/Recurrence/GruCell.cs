@@ -6,7 +6,7 @@ namespace RnnHelpers.Models.Recurrence;
 /// <summary>
 /// PyTorch's GRU, which is Keras' GRU with reset_after=True. Gate order r, z, n:
 /// r = σ(i_r + h_r), z = σ(i_z + h_z), n = tanh(i_n + r ⊙ h_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1},
-/// where i = x_t W_ih^T + b_ih and h = h_{t−1} W_hh^T + b_hh.
+/// where i = x_t W_ihᵀ + b_ih and h = h_{t−1} W_hhᵀ + b_hh.
 /// </summary>
 internal sealed unsafe class GruCell : IRecurrentCell
 {
@@ -14,63 +14,39 @@ internal sealed unsafe class GruCell : IRecurrentCell
 
     public int Gates => 3;
 
-    public void Forward(RecurrenceWorkspace ws, float* inputProjections, float* recurrentKernelT, float* recurrentBias, int row0, int row1)
+    public void Activate(RecurrenceWorkspace ws, int t, int row0, int rows)
     {
-        int h = ws.Hidden, width = 3 * h, rows = row1 - row0;
-        var bias = new ReadOnlySpan<float>(recurrentBias, width);
-        for (int t = 0; t < ws.Steps; t++)
+        int h = ws.Shape.Hidden, width = ws.Shape.Width;
+        for (long row = row0; row < row0 + rows; row++)
         {
-            float* previous = ws.State(t) + (long)row0 * h;
-            float* next = ws.State(t + 1) + (long)row0 * h;
-            float* projections = ws.HiddenProjection(t) + (long)row0 * width;
-            float* activations = ws.Activation(t) + (long)row0 * width;
-            float* inputs = inputProjections + ((long)t * ws.Batch + row0) * width;
-            for (int i = 0; i < rows; i++)
-                bias.CopyTo(new Span<float>(projections + (long)i * width, width));
-            SmallGemm.Multiply(previous, h, recurrentKernelT, width, projections, width, rows, width, h, accumulate: true);
-            for (int i = 0; i < rows; i++)
-            {
-                var x = new ReadOnlySpan<float>(inputs + (long)i * width, width);
-                var p = new ReadOnlySpan<float>(projections + (long)i * width, width);
-                var a = new Span<float>(activations + (long)i * width, width);
-                var resetUpdate = a[..(2 * h)];
-                TensorPrimitives.Add(x[..(2 * h)], p[..(2 * h)], resetUpdate);
-                TensorPrimitives.Sigmoid(resetUpdate, resetUpdate);
-                var candidate = a[(2 * h)..];
-                TensorPrimitives.FusedMultiplyAdd(a[..h], p[(2 * h)..], x[(2 * h)..], candidate);
-                TensorPrimitives.Tanh(candidate, candidate);
-                // h_t = n + z ⊙ (h_{t-1} − n)
-                var state = new Span<float>(next + (long)i * h, h);
-                TensorPrimitives.Subtract(new ReadOnlySpan<float>(previous + (long)i * h, h), candidate, state);
-                TensorPrimitives.FusedMultiplyAdd(a[h..(2 * h)], state, candidate, state);
-            }
+            var x = new ReadOnlySpan<float>(ws.InputProjection + row * width, width);
+            var p = new ReadOnlySpan<float>(ws.HiddenProjection(t) + row * width, width);
+            var a = new Span<float>(ws.Activation(t) + row * width, width);
+            var resetUpdate = a[..(2 * h)];
+            TensorPrimitives.Add(x[..(2 * h)], p[..(2 * h)], resetUpdate);
+            TensorPrimitives.Sigmoid(resetUpdate, resetUpdate);
+            var candidate = a[(2 * h)..];
+            TensorPrimitives.FusedMultiplyAdd(a[..h], p[(2 * h)..], x[(2 * h)..], candidate);
+            TensorPrimitives.Tanh(candidate, candidate);
+            // h_t = n + z ⊙ (h_{t−1} − n)
+            var state = new Span<float>(ws.State(t + 1) + row * h, h);
+            TensorPrimitives.Subtract(new ReadOnlySpan<float>(ws.State(t) + row * h, h), candidate, state);
+            TensorPrimitives.FusedMultiplyAdd(a[h..(2 * h)], state, candidate, state);
         }
     }
 
-    public void Backward(RecurrenceWorkspace ws, float* outputGradient, float* recurrentKernel, int row0, int row1)
+    public void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious)
     {
-        int h = ws.Hidden, width = 3 * h, rows = row1 - row0;
-        float* dh = ws.Carry(0) + (long)row0 * h;
-        float* dhPrevious = ws.Carry(1) + (long)row0 * h;
-        new ReadOnlySpan<float>(outputGradient + (long)row0 * h, rows * h).CopyTo(new Span<float>(dh, rows * h));
-        for (int t = ws.Steps - 1; t >= 0; t--)
+        int h = ws.Shape.Hidden, width = ws.Shape.Width;
+        for (int i = 0; i < rows; i++)
         {
-            for (int i = 0; i < rows; i++)
-            {
-                long row = (long)(row0 + i);
-                GateGradients(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.HiddenProjection(t) + row * width,
-                    ws.State(t) + row * h, ws.InputGradient(t) + row * width, ws.HiddenGradient(t) + row * width, dhPrevious + (long)i * h);
-            }
-            // dL/dh_{t-1} = z ⊙ dh + (dL/d hidden projections) W_hh
-            SmallGemm.Multiply(ws.HiddenGradient(t) + (long)row0 * width, width, recurrentKernel, h, dhPrevious, h, rows, h, width, accumulate: true);
-            float* swap = dh;
-            dh = dhPrevious;
-            dhPrevious = swap;
+            long row = row0 + i;
+            Row(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.HiddenProjection(t) + row * width, ws.State(t) + row * h,
+                ws.InputGradient + row * width, ws.HiddenGradient + row * width, dhPrevious + (long)i * h);
         }
     }
 
-    /// <summary>One row of one step: gate pre-activation gradients and the direct path z ⊙ dh.</summary>
-    private static void GateGradients(int h, float* dh, float* activations, float* projections, float* previous,
+    private static void Row(int h, float* dh, float* activations, float* projections, float* previous,
         float* inputGradient, float* hiddenGradient, float* dhPrevious)
     {
         float* r = activations, z = activations + h, n = activations + 2 * h, hn = projections + 2 * h;

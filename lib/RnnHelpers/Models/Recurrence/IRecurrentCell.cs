@@ -1,23 +1,21 @@
 namespace RnnHelpers.Models.Recurrence;
 
 /// <summary>
-/// The per-time-step maths of one recurrent cell, run over a block of batch rows [row0, row1).
-/// Rows are independent in a recurrence, so blocks run on separate threads without locks.
+/// The element-wise maths of one recurrent cell at one time step, over batch rows [row0, row0 + rows).
+/// <see cref="RecurrenceDriver"/> does the matrix products around it.
 /// </summary>
 internal unsafe interface IRecurrentCell
 {
     /// <summary>Weight blocks per layer: 1 for SimpleRNN, 3 for GRU.</summary>
     int Gates { get; }
 
-    /// <summary>
-    /// Runs all steps forward. <paramref name="inputProjections"/> is x_t W_ih^T + b_ih for every step,
-    /// [steps, batch, gates · hidden]; <paramref name="recurrentKernelT"/> is W_hh^T, [hidden, gates · hidden].
-    /// </summary>
-    void Forward(RecurrenceWorkspace ws, float* inputProjections, float* recurrentKernelT, float* recurrentBias, int row0, int row1);
+    /// <summary>From the step's input and hidden projections, writes the activations and h_t.</summary>
+    void Activate(RecurrenceWorkspace ws, int t, int row0, int rows);
 
     /// <summary>
-    /// Runs all steps backward from dL/dh_T (<paramref name="outputGradient"/>, [batch, hidden]), filling the
-    /// workspace's input and hidden projection gradients. <paramref name="recurrentKernel"/> is W_hh, [gates · hidden, hidden].
+    /// From dL/dh_t (<paramref name="dh"/>), writes the gradients of the step's input and hidden
+    /// projections and the part of dL/dh_{t−1} that does not pass through W_hh (<paramref name="dhPrevious"/>).
+    /// Both pointers are already offset to <paramref name="row0"/>.
     /// </summary>
-    void Backward(RecurrenceWorkspace ws, float* outputGradient, float* recurrentKernel, int row0, int row1);
+    void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious);
 }

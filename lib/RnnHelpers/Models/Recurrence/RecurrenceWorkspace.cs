@@ -1,103 +1,97 @@
-using static TorchSharp.torch;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace RnnHelpers.Models.Recurrence;
 
-/// <summary>
-/// The buffers of one pass through a fused recurrence: hidden states, per-step activations and,
-/// when a backward pass will follow, the per-step gate gradients. They are torch tensors so the
-/// whole-sequence products run in libtorch, and they are reused for every batch of the same shape.
-/// </summary>
-internal sealed unsafe class RecurrenceWorkspace : IDisposable
+/// <summary>The sizes of one fused recurrence call.</summary>
+internal readonly record struct RecurrenceShape(int Steps, int Batch, int Features, int Hidden, int Gates)
 {
-    private readonly Tensor states;
-    private readonly Tensor? hiddenProjections, activations, inputGradients, hiddenGradients, carry;
-    private readonly float* statesPtr, hiddenProjectionsPtr, activationsPtr, inputGradientsPtr, hiddenGradientsPtr, carryPtr;
+    /// <summary>Columns of a projection: one block of <see cref="Hidden"/> per gate.</summary>
+    public int Width => Gates * Hidden;
+}
 
-    public RecurrenceWorkspace(int steps, int batch, int hidden, int gates, bool history)
+/// <summary>
+/// The buffers of one pass through a fused recurrence, reused for every batch of the same shape:
+/// hidden states, per-step projections and activations and, when a backward pass will follow, the
+/// gradient scratch and one weight-gradient partial sum per row block. Arrays live on the pinned
+/// heap, so the raw pointers taken once here stay valid.
+/// </summary>
+internal sealed unsafe class RecurrenceWorkspace
+{
+    private readonly float* states, inputProjection, hiddenProjections, activations, inputKernelT, recurrentKernelT;
+    private readonly float* inputGradient, hiddenGradient, carry;
+    private readonly float* inputKernelGradients, recurrentKernelGradients, inputBiasGradients, recurrentBiasGradients;
+    private readonly List<float[]> arrays = [];
+
+    public RecurrenceWorkspace(RecurrenceShape shape, bool history, int blocks)
     {
-        Steps = steps;
-        Batch = batch;
-        Hidden = hidden;
-        Gates = gates;
+        Shape = shape;
         History = history;
-        int gateWidth = gates * hidden;
-        // Without a backward pass only the current and previous step are ever read.
-        states = Allocate(history ? steps + 1 : 2, batch, hidden, out statesPtr);
-        if (gates > 1)
-        {
-            hiddenProjections = Allocate(history ? steps : 1, batch, gateWidth, out hiddenProjectionsPtr);
-            activations = Allocate(history ? steps : 1, batch, gateWidth, out activationsPtr);
-        }
+        Blocks = blocks;
+        var (steps, batch, features, hidden, width) = (shape.Steps, shape.Batch, shape.Features, shape.Hidden, shape.Width);
+        // Without a backward pass only the current step (and the previous state) is ever read.
+        int slots = history ? steps : 1;
+        states = Allocate((long)(history ? steps + 1 : 2) * batch * hidden);
+        inputProjection = Allocate((long)batch * width);
+        hiddenProjections = Allocate((long)slots * batch * width);
+        if (shape.Gates > 1)
+            activations = Allocate((long)slots * batch * width);
+        inputKernelT = Allocate((long)features * width);
+        recurrentKernelT = Allocate((long)hidden * width);
         if (history)
         {
-            inputGradients = Allocate(steps, batch, gateWidth, out inputGradientsPtr);
-            if (gates > 1)
-                hiddenGradients = Allocate(steps, batch, gateWidth, out hiddenGradientsPtr);
-            else
-            {
-                hiddenGradients = inputGradients;
-                hiddenGradientsPtr = inputGradientsPtr;
-            }
-            carry = Allocate(2, batch, hidden, out carryPtr);
+            inputGradient = Allocate((long)batch * width);
+            hiddenGradient = Allocate((long)batch * width);
+            carry = Allocate(2L * batch * hidden);
+            inputKernelGradients = Allocate((long)blocks * features * width);
+            recurrentKernelGradients = Allocate((long)blocks * hidden * width);
+            inputBiasGradients = Allocate((long)blocks * width);
+            recurrentBiasGradients = Allocate((long)blocks * width);
         }
     }
 
-    public int Steps { get; }
-    public int Batch { get; }
-    public int Hidden { get; }
-    public int Gates { get; }
+    public RecurrenceShape Shape { get; }
     public bool History { get; }
+    public int Blocks { get; }
 
     /// <summary>Counts rentals, so a backward pass can tell that its buffers were reused by a later forward pass.</summary>
     public long Lease { get; set; }
 
-    public bool Fits(int steps, int batch, int hidden, int gates, bool history) =>
-        Steps == steps && Batch == batch && Hidden == hidden && Gates == gates && History == history;
+    public bool Fits(RecurrenceShape shape, bool history, int blocks) => Shape == shape && History == history && Blocks == blocks;
 
-    /// <summary>h_t for all rows; h_0 is <c>State(0)</c>.</summary>
-    public float* State(int t) => statesPtr + (long)(History ? t : t & 1) * Batch * Hidden;
-    public float* HiddenProjection(int t) => hiddenProjectionsPtr + (long)(History ? t : 0) * Batch * Gates * Hidden;
-    public float* Activation(int t) => activationsPtr + (long)(History ? t : 0) * Batch * Gates * Hidden;
-    public float* InputGradient(int t) => inputGradientsPtr + (long)t * Batch * Gates * Hidden;
-    public float* HiddenGradient(int t) => hiddenGradientsPtr + (long)t * Batch * Gates * Hidden;
-    public float* Carry(int slot) => carryPtr + (long)slot * Batch * Hidden;
+    /// <summary>h_t, [batch, hidden]; h_0 is <c>State(0)</c>.</summary>
+    public float* State(int t) => states + (long)(History ? t : t & 1) * Shape.Batch * Shape.Hidden;
 
-    /// <summary>h_T as a new tensor [batch, hidden].</summary>
-    public Tensor LastState() => states[History ? Steps : Steps & 1].clone();
+    /// <summary>x_t W_ihᵀ + b_ih of the current step, [batch, width].</summary>
+    public float* InputProjection => inputProjection;
 
-    /// <summary>h_0 … h_{T-1} as [steps · batch, hidden]: the inputs of the recurrent kernel.</summary>
-    public Tensor PreviousStates() => states.narrow(0, 0, Steps).view(Steps * Batch, Hidden);
+    /// <summary>h_{t−1} W_hhᵀ + b_hh, [batch, width].</summary>
+    public float* HiddenProjection(int t) => hiddenProjections + (long)(History ? t : 0) * Shape.Batch * Shape.Width;
 
-    /// <summary>Gradients of the input projections (x W_ih^T + b_ih), [steps · batch, gates · hidden].</summary>
-    public Tensor InputGradients() => inputGradients!.view(Steps * Batch, Gates * Hidden);
+    /// <summary>Gate activations of a gated cell, [batch, width].</summary>
+    public float* Activation(int t) => activations + (long)(History ? t : 0) * Shape.Batch * Shape.Width;
 
-    /// <summary>Gradients of the hidden projections (h W_hh^T + b_hh), [steps · batch, gates · hidden].</summary>
-    public Tensor HiddenGradients() => hiddenGradients!.view(Steps * Batch, Gates * Hidden);
+    /// <summary>W_ihᵀ, [features, width], and W_hhᵀ, [hidden, width]: the layouts the step kernel reads row by row.</summary>
+    public float* InputKernelT => inputKernelT;
+    public float* RecurrentKernelT => recurrentKernelT;
 
-    public void Dispose()
+    /// <summary>dL/d(input projection) and dL/d(hidden projection) of the current step, [batch, width].</summary>
+    public float* InputGradient => inputGradient;
+    public float* HiddenGradient => hiddenGradient;
+
+    /// <summary>dL/dh_t and dL/dh_{t−1}, [batch, hidden] each.</summary>
+    public float* Carry(int slot) => carry + (long)slot * Shape.Batch * Shape.Hidden;
+
+    /// <summary>One block's partial sums of dL/dW_ihᵀ [features, width], dL/dW_hhᵀ [hidden, width], dL/db_ih and dL/db_hh [width].</summary>
+    public float* InputKernelGradient(int block) => inputKernelGradients + (long)block * Shape.Features * Shape.Width;
+    public float* RecurrentKernelGradient(int block) => recurrentKernelGradients + (long)block * Shape.Hidden * Shape.Width;
+    public float* InputBiasGradient(int block) => inputBiasGradients + (long)block * Shape.Width;
+    public float* RecurrentBiasGradient(int block) => recurrentBiasGradients + (long)block * Shape.Width;
+
+    private float* Allocate(long length)
     {
-        states.Dispose();
-        hiddenProjections?.Dispose();
-        activations?.Dispose();
-        inputGradients?.Dispose();
-        if (!ReferenceEquals(hiddenGradients, inputGradients))
-            hiddenGradients?.Dispose();
-        carry?.Dispose();
-    }
-
-    private static Tensor Allocate(int slots, int batch, int width, out float* data)
-    {
-        var tensor = zeros(slots, batch, width, dtype: ScalarType.Float32).DetachFromDisposeScope();
-        data = DataPointer(tensor);
-        return tensor;
-    }
-
-    /// <summary>The first element of a contiguous float32 CPU tensor; valid while the tensor lives.</summary>
-    public static float* DataPointer(Tensor tensor)
-    {
-        if (!tensor.is_contiguous() || tensor.dtype != ScalarType.Float32)
-            throw new InvalidOperationException("A fused recurrence needs contiguous float32 tensors.");
-        using var storage = tensor.storage<float>();
-        return (float*)storage.data_ptr() + tensor.storage_offset();
+        var array = GC.AllocateArray<float>(checked((int)length), pinned: true);
+        arrays.Add(array);
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
     }
 }

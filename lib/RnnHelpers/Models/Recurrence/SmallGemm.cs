@@ -11,20 +11,28 @@ namespace RnnHelpers.Models.Recurrence;
 internal static unsafe class SmallGemm
 {
     /// <summary>C[m×n] = A[m×k]·B[k×n], or C += A·B when <paramref name="accumulate"/>; ld* are row strides.</summary>
-    public static void Multiply(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
+    public static void Multiply(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate) =>
+        Multiply(a, lda, 1, b, ldb, c, ldc, m, n, k, accumulate);
+
+    /// <summary>C[m×n] (+)= Aᵀ·B where A is stored [k×m] with row stride <paramref name="lda"/>: the weight-gradient product.</summary>
+    public static void MultiplyTransposedA(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate) =>
+        Multiply(a, 1, lda, b, ldb, c, ldc, m, n, k, accumulate);
+
+    // Element (i, p) of the left operand is a[i * rowStride + p * columnStride].
+    private static void Multiply(float* a, int rowStride, int columnStride, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
     {
         int i = 0;
         for (; i + 4 <= m; i += 4)
-            FourRows(a + (long)i * lda, lda, b, ldb, c + (long)i * ldc, ldc, n, k, accumulate);
+            FourRows(a + (long)i * rowStride, rowStride, columnStride, b, ldb, c + (long)i * ldc, ldc, n, k, accumulate);
         for (; i < m; i++)
-            OneRow(a + (long)i * lda, b, ldb, c + (long)i * ldc, n, k, accumulate);
+            OneRow(a + (long)i * rowStride, columnStride, b, ldb, c + (long)i * ldc, n, k, accumulate);
     }
 
     // Four rows by 24 columns keeps 12 accumulators in registers: enough independent FMAs to hide
     // their latency, few enough to leave registers for the B rows and the broadcast A value.
-    private static void FourRows(float* a, int lda, float* b, int ldb, float* c, int ldc, int n, int k, bool accumulate)
+    private static void FourRows(float* a, int rowStride, int columnStride, float* b, int ldb, float* c, int ldc, int n, int k, bool accumulate)
     {
-        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+        float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride;
         float* c0 = c, c1 = c + ldc, c2 = c + 2 * ldc, c3 = c + 3 * ldc;
         int j = 0;
         for (; j + 24 <= n; j += 24)
@@ -42,18 +50,18 @@ internal static unsafe class SmallGemm
                 s00 = s01 = s02 = s10 = s11 = s12 = s20 = s21 = s22 = s30 = s31 = s32 = Vector256<float>.Zero;
             }
             float* bp = b + j;
-            for (int p = 0; p < k; p++, bp += ldb)
+            for (long p = 0, ap = 0; p < k; p++, bp += ldb, ap += columnStride)
             {
                 var b0 = Vector256.Load(bp);
                 var b1 = Vector256.Load(bp + 8);
                 var b2 = Vector256.Load(bp + 16);
-                var x = Vector256.Create(a0[p]);
+                var x = Vector256.Create(a0[ap]);
                 s00 = Vector256.FusedMultiplyAdd(x, b0, s00); s01 = Vector256.FusedMultiplyAdd(x, b1, s01); s02 = Vector256.FusedMultiplyAdd(x, b2, s02);
-                x = Vector256.Create(a1[p]);
+                x = Vector256.Create(a1[ap]);
                 s10 = Vector256.FusedMultiplyAdd(x, b0, s10); s11 = Vector256.FusedMultiplyAdd(x, b1, s11); s12 = Vector256.FusedMultiplyAdd(x, b2, s12);
-                x = Vector256.Create(a2[p]);
+                x = Vector256.Create(a2[ap]);
                 s20 = Vector256.FusedMultiplyAdd(x, b0, s20); s21 = Vector256.FusedMultiplyAdd(x, b1, s21); s22 = Vector256.FusedMultiplyAdd(x, b2, s22);
-                x = Vector256.Create(a3[p]);
+                x = Vector256.Create(a3[ap]);
                 s30 = Vector256.FusedMultiplyAdd(x, b0, s30); s31 = Vector256.FusedMultiplyAdd(x, b1, s31); s32 = Vector256.FusedMultiplyAdd(x, b2, s32);
             }
             s00.Store(c0 + j); s01.Store(c0 + j + 8); s02.Store(c0 + j + 16);
@@ -73,45 +81,45 @@ internal static unsafe class SmallGemm
                 s0 = s1 = s2 = s3 = Vector256<float>.Zero;
             }
             float* bp = b + j;
-            for (int p = 0; p < k; p++, bp += ldb)
+            for (long p = 0, ap = 0; p < k; p++, bp += ldb, ap += columnStride)
             {
                 var b0 = Vector256.Load(bp);
-                s0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[p]), b0, s0);
-                s1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[p]), b0, s1);
-                s2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[p]), b0, s2);
-                s3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[p]), b0, s3);
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[ap]), b0, s0);
+                s1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[ap]), b0, s1);
+                s2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[ap]), b0, s2);
+                s3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[ap]), b0, s3);
             }
             s0.Store(c0 + j); s1.Store(c1 + j); s2.Store(c2 + j); s3.Store(c3 + j);
         }
         for (; j < n; j++)
         {
-            c0[j] = Dot(a0, b + j, ldb, k, accumulate ? c0[j] : 0f);
-            c1[j] = Dot(a1, b + j, ldb, k, accumulate ? c1[j] : 0f);
-            c2[j] = Dot(a2, b + j, ldb, k, accumulate ? c2[j] : 0f);
-            c3[j] = Dot(a3, b + j, ldb, k, accumulate ? c3[j] : 0f);
+            c0[j] = Dot(a0, columnStride, b + j, ldb, k, accumulate ? c0[j] : 0f);
+            c1[j] = Dot(a1, columnStride, b + j, ldb, k, accumulate ? c1[j] : 0f);
+            c2[j] = Dot(a2, columnStride, b + j, ldb, k, accumulate ? c2[j] : 0f);
+            c3[j] = Dot(a3, columnStride, b + j, ldb, k, accumulate ? c3[j] : 0f);
         }
     }
 
-    private static void OneRow(float* a, float* b, int ldb, float* c, int n, int k, bool accumulate)
+    private static void OneRow(float* a, int columnStride, float* b, int ldb, float* c, int n, int k, bool accumulate)
     {
         int j = 0;
         for (; j + 8 <= n; j += 8)
         {
             var s = accumulate ? Vector256.Load(c + j) : Vector256<float>.Zero;
             float* bp = b + j;
-            for (int p = 0; p < k; p++, bp += ldb)
-                s = Vector256.FusedMultiplyAdd(Vector256.Create(a[p]), Vector256.Load(bp), s);
+            for (long p = 0, ap = 0; p < k; p++, bp += ldb, ap += columnStride)
+                s = Vector256.FusedMultiplyAdd(Vector256.Create(a[ap]), Vector256.Load(bp), s);
             s.Store(c + j);
         }
         for (; j < n; j++)
-            c[j] = Dot(a, b + j, ldb, k, accumulate ? c[j] : 0f);
+            c[j] = Dot(a, columnStride, b + j, ldb, k, accumulate ? c[j] : 0f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* a, float* bColumn, int ldb, int k, float sum)
+    private static float Dot(float* a, int columnStride, float* bColumn, int ldb, int k, float sum)
     {
-        for (int p = 0; p < k; p++)
-            sum = MathF.FusedMultiplyAdd(a[p], bColumn[(long)p * ldb], sum);
+        for (long p = 0; p < k; p++)
+            sum = MathF.FusedMultiplyAdd(a[p * columnStride], bColumn[p * ldb], sum);
         return sum;
     }
 }

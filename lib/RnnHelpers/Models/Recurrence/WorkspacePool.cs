@@ -3,7 +3,7 @@ namespace RnnHelpers.Models.Recurrence;
 /// <summary>
 /// Idle workspaces of one layer. A forward pass with gradients keeps its workspace until its backward
 /// pass returns it; one without gradients returns it at once. A graph dropped without a backward pass
-/// simply never returns its workspace.
+/// simply never returns its workspace, and the collector takes it.
 /// </summary>
 internal sealed class WorkspacePool
 {
@@ -12,11 +12,11 @@ internal sealed class WorkspacePool
     private readonly List<RecurrenceWorkspace> idle = [];
     private readonly HashSet<RecurrenceWorkspace> rented = [];
 
-    public RecurrenceWorkspace Rent(int steps, int batch, int hidden, int gates, bool history)
+    public RecurrenceWorkspace Rent(RecurrenceShape shape, bool history, int blocks)
     {
         lock (idle)
         {
-            int index = idle.FindIndex(w => w.Fits(steps, batch, hidden, gates, history));
+            int index = idle.FindIndex(w => w.Fits(shape, history, blocks));
             RecurrenceWorkspace workspace;
             if (index >= 0)
             {
@@ -25,7 +25,7 @@ internal sealed class WorkspacePool
             }
             else
             {
-                workspace = new RecurrenceWorkspace(steps, batch, hidden, gates, history);
+                workspace = new RecurrenceWorkspace(shape, history, blocks);
             }
             workspace.Lease++;
             rented.Add(workspace);
@@ -41,10 +41,7 @@ internal sealed class WorkspacePool
                 return;
             idle.Add(workspace);
             if (idle.Count > MaxIdle)
-            {
-                idle[0].Dispose();
                 idle.RemoveAt(0);
-            }
         }
     }
 }

@@ -1,0 +1,99 @@
+using System.Numerics.Tensors;
+
+namespace RnnHelpers.Models.Recurrence;
+
+/// <summary>Raw pointers to a call's input and parameters, all contiguous float32.</summary>
+internal readonly unsafe struct RecurrenceOperands(nint x, nint inputKernel, nint recurrentKernel, nint inputBias, nint recurrentBias)
+{
+    /// <summary>x, [steps, batch, features].</summary>
+    public float* X => (float*)x;
+    /// <summary>W_ih, [width, features].</summary>
+    public float* InputKernel => (float*)inputKernel;
+    /// <summary>W_hh, [width, hidden].</summary>
+    public float* RecurrentKernel => (float*)recurrentKernel;
+    public float* InputBias => (float*)inputBias;
+    public float* RecurrentBias => (float*)recurrentBias;
+}
+
+/// <summary>
+/// The time loop of a fused recurrence over one block of batch rows: the matrix products of every
+/// step (input and hidden projections forward; dL/dh_{t−1}, weight and bias gradients backward) around
+/// a cell's element-wise maths. Everything a block writes is its own, so blocks run in parallel.
+/// </summary>
+internal static unsafe class RecurrenceDriver
+{
+    public static void Forward(IRecurrentCell cell, RecurrenceWorkspace ws, RecurrenceOperands op, int row0, int row1)
+    {
+        var (steps, batch, features, hidden, _) = ws.Shape;
+        int width = ws.Shape.Width, rows = row1 - row0;
+        if (rows == 0)
+            return;
+        for (int t = 0; t < steps; t++)
+        {
+            float* input = ws.InputProjection + (long)row0 * width;
+            float* projection = ws.HiddenProjection(t) + (long)row0 * width;
+            FillRows(input, op.InputBias, rows, width);
+            FillRows(projection, op.RecurrentBias, rows, width);
+            SmallGemm.Multiply(op.X + ((long)t * batch + row0) * features, features, ws.InputKernelT, width, input, width, rows, width, features, accumulate: true);
+            SmallGemm.Multiply(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, width, projection, width, rows, width, hidden, accumulate: true);
+            cell.Activate(ws, t, row0, rows);
+        }
+    }
+
+    /// <summary>
+    /// Backpropagates dL/dh_T (<paramref name="outputGradient"/>, [batch, hidden]) through all steps, into this
+    /// block's weight-gradient partial sums and, when <paramref name="inputGradient"/> is not null, into dL/dx.
+    /// </summary>
+    public static void Backward(IRecurrentCell cell, RecurrenceWorkspace ws, RecurrenceOperands op, float* outputGradient,
+        float* inputGradient, int block, int row0, int row1)
+    {
+        var (steps, batch, features, hidden, _) = ws.Shape;
+        int width = ws.Shape.Width, rows = row1 - row0;
+        float* dInputKernelT = ws.InputKernelGradient(block), dRecurrentKernelT = ws.RecurrentKernelGradient(block);
+        var dInputBias = new Span<float>(ws.InputBiasGradient(block), width);
+        var dRecurrentBias = new Span<float>(ws.RecurrentBiasGradient(block), width);
+        new Span<float>(dInputKernelT, features * width).Clear();
+        new Span<float>(dRecurrentKernelT, hidden * width).Clear();
+        dInputBias.Clear();
+        dRecurrentBias.Clear();
+        if (rows == 0)
+            return;
+
+        float* dh = ws.Carry(0) + (long)row0 * hidden, dhPrevious = ws.Carry(1) + (long)row0 * hidden;
+        Buffer.MemoryCopy(outputGradient + (long)row0 * hidden, dh, (long)rows * hidden * sizeof(float), (long)rows * hidden * sizeof(float));
+        float* dInput = ws.InputGradient + (long)row0 * width, dProjection = ws.HiddenGradient + (long)row0 * width;
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            cell.Differentiate(ws, t, row0, rows, dh, dhPrevious);
+            float* x = op.X + ((long)t * batch + row0) * features;
+            SmallGemm.Multiply(dProjection, width, op.RecurrentKernel, hidden, dhPrevious, hidden, rows, hidden, width, accumulate: true);
+            SmallGemm.MultiplyTransposedA(x, features, dInput, width, dInputKernelT, width, features, width, rows, accumulate: true);
+            SmallGemm.MultiplyTransposedA(ws.State(t) + (long)row0 * hidden, hidden, dProjection, width, dRecurrentKernelT, width, hidden, width, rows, accumulate: true);
+            for (int i = 0; i < rows; i++)
+            {
+                TensorPrimitives.Add(dInputBias, new ReadOnlySpan<float>(dInput + (long)i * width, width), dInputBias);
+                TensorPrimitives.Add(dRecurrentBias, new ReadOnlySpan<float>(dProjection + (long)i * width, width), dRecurrentBias);
+            }
+            if (inputGradient != null)
+                SmallGemm.Multiply(dInput, width, op.InputKernel, features, inputGradient + ((long)t * batch + row0) * features, features, rows, features, width, accumulate: false);
+            float* swap = dh;
+            dh = dhPrevious;
+            dhPrevious = swap;
+        }
+    }
+
+    /// <summary>Writes Mᵀ of a row-major [rows, columns] matrix into a [columns, rows] one.</summary>
+    public static void Transpose(float* source, int rows, int columns, float* destination)
+    {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+                destination[(long)j * rows + i] = source[(long)i * columns + j];
+    }
+
+    private static void FillRows(float* destination, float* row, int rows, int width)
+    {
+        var source = new ReadOnlySpan<float>(row, width);
+        for (int i = 0; i < rows; i++)
+            source.CopyTo(new Span<float>(destination + (long)i * width, width));
+    }
+}
