@@ -118,6 +118,7 @@ public static class ThroughputBenchmark
         int n = 0;
         var clock = Stopwatch.StartNew();
         model.train();
+        using var threading = model.ThreadScope();
         foreach (var (xBatch, yBatch) in Batches.Enumerate(data.TrainImages, data.TrainLabels, options.BatchSize, order))
         {
             using var x = xBatch;

@@ -59,6 +59,7 @@ public static class Evaluator
         double lossSum = 0;
         bool wasTraining = model.training;
         model.eval();
+        using var threading = model.ThreadScope();
         try
         {
             using var noGrad = no_grad();

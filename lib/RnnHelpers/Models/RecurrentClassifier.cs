@@ -64,6 +64,14 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     public BatchNorm1d BatchNormalization => batch_normalization;
     public Linear Dense => dense;
 
+    /// <summary>
+    /// Holds for a training or evaluation loop. SimpleRNN and GRU split each batch over the run's cores in
+    /// their own kernels; libtorch then runs on one thread, because after each multi-threaded call its
+    /// idle workers spin for milliseconds and would take those cores away. The LSTM runs in libtorch's
+    /// fused kernel and keeps libtorch's threads.
+    /// </summary>
+    public IDisposable ThreadScope() => Kind == RecurrentKind.Lstm ? TorchRuntime.LibTorchThreads(TorchRuntime.Threads) : TorchRuntime.LibTorchThreads(1);
+
     /// <summary>Parameters the optimiser updates (excludes the frozen second bias of SimpleRNN and LSTM).</summary>
     public IReadOnlyList<Parameter> TrainableParameters => parameters().Where(p => p.requires_grad).ToList();
 

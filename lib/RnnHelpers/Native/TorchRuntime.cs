@@ -9,6 +9,9 @@ public static class TorchRuntime
     private static readonly object Gate = new();
     private static bool _initialized;
 
+    /// <summary>Cores a run uses: libtorch's thread count, or the row blocks of the fused recurrent kernels.</summary>
+    public static int Threads { get; private set; } = Environment.ProcessorCount;
+
     /// <summary>Where the natives were loaded from (after <see cref="EnsureInitialized"/>).</summary>
     public static string? NativeDirectory { get; private set; }
 
@@ -33,8 +36,36 @@ public static class TorchRuntime
                 threads ??= Environment.ProcessorCount;
                 _initialized = true;
             }
-            if (threads is int wanted && torch.get_num_threads() != wanted)
-                torch.set_num_threads(wanted);
+            if (threads is int wanted)
+            {
+                Threads = wanted;
+                if (torch.get_num_threads() != wanted)
+                    torch.set_num_threads(wanted);
+            }
+        }
+    }
+
+    /// <summary>Sets libtorch's thread count until the result is disposed, then restores the previous count.</summary>
+    public static IDisposable LibTorchThreads(int count)
+    {
+        EnsureInitialized();
+        int previous = torch.get_num_threads();
+        if (previous != count)
+            torch.set_num_threads(count);
+        return new RestoreThreads(previous);
+    }
+
+    private sealed class RestoreThreads(int previous) : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed)
+                return;
+            disposed = true;
+            if (torch.get_num_threads() != previous)
+                torch.set_num_threads(previous);
         }
     }
 

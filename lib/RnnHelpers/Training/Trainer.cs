@@ -62,6 +62,7 @@ public static class Trainer
         long correct = 0, seen = 0;
         int batch = 0;
         model.train();
+        using var threading = model.ThreadScope();
         foreach (var (xBatch, yBatch) in Batches.Enumerate(data.TrainImages, data.TrainLabels, options.BatchSize, order))
         {
             using var x = xBatch;

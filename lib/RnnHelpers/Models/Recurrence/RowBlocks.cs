@@ -1,27 +1,22 @@
-using static TorchSharp.torch;
+using RnnHelpers.Native;
 
 namespace RnnHelpers.Models.Recurrence;
 
-/// <summary>Splits the batch rows of a recurrence into one block per torch thread and runs the blocks in parallel.</summary>
+/// <summary>Splits the batch rows of a recurrence into one block per core and runs the blocks in parallel.</summary>
 internal static class RowBlocks
 {
     // Below this many rows per block the fork and join cost more than the work saved.
     private const int MinRows = 8;
 
-    /// <summary>How many blocks a batch of this size is split into with the current torch thread count.</summary>
-    public static int Count(int batch) => Math.Clamp(get_num_threads(), 1, Math.Max(1, batch / MinRows));
+    /// <summary>How many blocks a batch of this size is split into: one per core of the run, <see cref="TorchRuntime.Threads"/>.</summary>
+    public static int Count(int batch) => Math.Clamp(TorchRuntime.Threads, 1, Math.Max(1, batch / MinRows));
 
     /// <summary>Runs <paramref name="body"/>(block, row0, row1) for each of <paramref name="blocks"/> blocks.</summary>
     public static void Run(int batch, int blocks, Action<int, int, int> body)
     {
         // Multiples of four rows keep every block on the matrix kernel's four-row path.
         int size = ((batch + blocks - 1) / blocks + 3) & ~3;
-        if (blocks == 1)
-        {
-            body(0, 0, batch);
-            return;
-        }
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks }, block =>
+        BlockThreads.Run(blocks, block =>
         {
             int row0 = Math.Min(batch, block * size), row1 = Math.Min(batch, row0 + size);
             body(block, row0, row1);
