@@ -7,9 +7,9 @@ using static TorchSharp.torch.nn;
 namespace RnnHelpers.Models;
 
 /// <summary>
-/// One SimpleRNN (tanh) or GRU layer over time-major input [steps, batch, features] that returns the
-/// last hidden state [batch, hidden]. Same parameters, names and maths as libtorch's RNN and GRU;
-/// the time loop runs in register-blocked CPU kernels instead of a dozen small libtorch calls per step.
+/// One SimpleRNN (tanh), GRU or LSTM layer over time-major input [steps, batch, features] that returns
+/// the last hidden state [batch, hidden]. Same parameters, names and maths as libtorch's RNN, GRU and
+/// LSTM; the time loop runs in register-blocked CPU kernels instead of a dozen small libtorch calls per step.
 /// </summary>
 public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
 {
@@ -21,13 +21,14 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
     private readonly FusedRecurrenceCall withHistory, withoutHistory;
 
     public FusedRecurrentLayer(RecurrentKind kind, int inputSize, int hiddenSize)
-        : base(kind == RecurrentKind.Gru ? "GRU" : "RNN")
+        : base(kind switch { RecurrentKind.Gru => "GRU", RecurrentKind.Lstm => "LSTM", _ => "RNN" })
     {
         IRecurrentCell cell = kind switch
         {
             RecurrentKind.SimpleRnn => SimpleRnnCell.Instance,
             RecurrentKind.Gru => GruCell.Instance,
-            _ => throw new ArgumentException($"{kind.DisplayName()} has no fused kernel here; use libtorch's module.", nameof(kind)),
+            RecurrentKind.Lstm => LstmCell.Instance,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         if (inputSize < 1)
             throw new ArgumentException($"Features must be at least 1; got {inputSize}.", nameof(inputSize));

@@ -16,7 +16,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
 
     // Field names become parameter names (e.g. "lstm.weight_ih_l0") and match Keras' layer names.
     private readonly FusedRecurrentLayer? simple_rnn;
-    private readonly LSTM? lstm;
+    private readonly FusedRecurrentLayer? lstm;
     private readonly FusedRecurrentLayer? gru;
     private readonly BatchNorm1d batch_normalization;
     private readonly Linear dense;
@@ -39,7 +39,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
                 simple_rnn = new FusedRecurrentLayer(kind, features, hiddenUnits);
                 break;
             case RecurrentKind.Lstm:
-                lstm = LSTM(features, hiddenUnits, batchFirst: false);
+                lstm = new FusedRecurrentLayer(kind, features, hiddenUnits);
                 break;
             case RecurrentKind.Gru:
                 gru = new FusedRecurrentLayer(kind, features, hiddenUnits);
@@ -58,19 +58,18 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     public int HiddenUnits { get; }
     public int Features { get; }
 
-    /// <summary>The recurrent layer: a <see cref="FusedRecurrentLayer"/> for SimpleRNN and GRU, libtorch's LSTM.</summary>
-    public Module RecurrentLayer => (Module?)simple_rnn ?? (Module?)lstm ?? gru!;
+    /// <summary>The recurrent layer.</summary>
+    public FusedRecurrentLayer RecurrentLayer => simple_rnn ?? lstm ?? gru!;
 
     public BatchNorm1d BatchNormalization => batch_normalization;
     public Linear Dense => dense;
 
     /// <summary>
-    /// Holds for a training or evaluation loop. SimpleRNN and GRU split each batch over the run's cores in
-    /// their own kernels; libtorch then runs on one thread, because after each multi-threaded call its
-    /// idle workers spin for milliseconds and would take those cores away. The LSTM runs in libtorch's
-    /// fused kernel and keeps libtorch's threads.
+    /// Holds for a training or evaluation loop. The recurrent kernels split each batch over the run's
+    /// cores themselves; libtorch runs on one thread meanwhile, because after each multi-threaded call
+    /// its idle workers spin for milliseconds and would take those cores away.
     /// </summary>
-    public IDisposable ThreadScope() => Kind == RecurrentKind.Lstm ? TorchRuntime.LibTorchThreads(TorchRuntime.Threads) : TorchRuntime.LibTorchThreads(1);
+    public IDisposable ThreadScope() => TorchRuntime.LibTorchThreads(1);
 
     /// <summary>Parameters the optimiser updates (excludes the frozen second bias of SimpleRNN and LSTM).</summary>
     public IReadOnlyList<Parameter> TrainableParameters => parameters().Where(p => p.requires_grad).ToList();
@@ -85,8 +84,8 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         var steps = x.transpose(0, 1).contiguous();
         var last = Kind switch
         {
-            RecurrentKind.Lstm => lstm!.call(steps, null).Item1.select(0, -1),
             RecurrentKind.SimpleRnn => simple_rnn!.call(steps),
+            RecurrentKind.Lstm => lstm!.call(steps),
             _ => gru!.call(steps),
         };
         return dense.call(batch_normalization.call(last)).MoveToOuterDisposeScope();

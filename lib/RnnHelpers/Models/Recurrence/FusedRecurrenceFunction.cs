@@ -23,13 +23,15 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var call = (FusedRecurrenceCall)vars[5];
         var shape = new RecurrenceShape((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)recurrentKernel.shape[1], call.Cell.Gates);
-        var workspace = call.Pool.Rent(shape, call.History, RowBlocks.Count(shape.Batch));
+        var workspace = call.Pool.Rent(shape, call.History, RowBlocks.Count(shape.Batch), call.Cell.HasMemory);
         try
         {
             var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
             RecurrenceDriver.Transpose(operands.InputKernel, shape.Width, shape.Features, workspace.InputKernelT);
             RecurrenceDriver.Transpose(operands.RecurrentKernel, shape.Width, shape.Hidden, workspace.RecurrentKernelT);
             new Span<float>(workspace.State(0), shape.Batch * shape.Hidden).Clear();
+            if (workspace.HasMemory)
+                new Span<float>(workspace.Memory(0), shape.Batch * shape.Hidden).Clear();
             long p0 = System.Diagnostics.Stopwatch.GetTimestamp();
             RowBlocks.Run(shape.Batch, workspace.Blocks, (_, row0, row1) => RecurrenceDriver.Forward(call.Cell, workspace, operands, row0, row1));
             FwdParTicks += System.Diagnostics.Stopwatch.GetTimestamp() - p0;

@@ -12,6 +12,8 @@ internal sealed unsafe class GruCell : IRecurrentCell
 {
     public static readonly GruCell Instance = new();
 
+    public bool HasMemory => false;
+
     public int Gates => 3;
 
     public void Activate(RecurrenceWorkspace ws, int t, int row0, int rows)

@@ -6,15 +6,19 @@ namespace RnnHelpers.Models.Recurrence;
 /// </summary>
 internal unsafe interface IRecurrentCell
 {
-    /// <summary>Weight blocks per layer: 1 for SimpleRNN, 3 for GRU.</summary>
+    /// <summary>Weight blocks per layer: 1 for SimpleRNN, 3 for GRU, 4 for LSTM.</summary>
     int Gates { get; }
+
+    /// <summary>Whether the cell carries a memory c_t besides h_t (the LSTM).</summary>
+    bool HasMemory { get; }
 
     /// <summary>From the step's input and hidden projections, writes the activations and h_t.</summary>
     void Activate(RecurrenceWorkspace ws, int t, int row0, int rows);
 
     /// <summary>
     /// From dL/dh_t (<paramref name="dh"/>), writes the gradients of the step's input and hidden
-    /// projections and the part of dL/dh_{t−1} that does not pass through W_hh (<paramref name="dhPrevious"/>).
+    /// projections and the part of dL/dh_{t−1} that does not pass through W_hh (<paramref name="dhPrevious"/>);
+    /// a cell with memory also turns the workspace's dL/dc_t into dL/dc_{t−1}.
     /// Both pointers are already offset to <paramref name="row0"/>.
     /// </summary>
     void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious);

@@ -61,6 +61,8 @@ internal static unsafe class RecurrenceDriver
 
         float* dh = ws.Carry(0) + (long)row0 * hidden, dhPrevious = ws.Carry(1) + (long)row0 * hidden;
         Buffer.MemoryCopy(outputGradient + (long)row0 * hidden, dh, (long)rows * hidden * sizeof(float), (long)rows * hidden * sizeof(float));
+        if (ws.HasMemory)
+            new Span<float>(ws.MemoryCarry + (long)row0 * hidden, rows * hidden).Clear(); // the output is h_T only
         float* dInput = ws.InputGradient + (long)row0 * width, dProjection = ws.HiddenGradient + (long)row0 * width;
         for (int t = steps - 1; t >= 0; t--)
         {

@@ -20,14 +20,16 @@ internal sealed unsafe class RecurrenceWorkspace
 {
     private readonly float* states, inputProjection, hiddenProjections, activations, inputKernelT, recurrentKernelT;
     private readonly float* inputGradient, hiddenGradient, carry;
+    private readonly float* memories, memoryActivations, memoryCarry;
     private readonly float* inputKernelGradients, recurrentKernelGradients, inputBiasGradients, recurrentBiasGradients;
     private readonly List<float[]> arrays = [];
 
-    public RecurrenceWorkspace(RecurrenceShape shape, bool history, int blocks)
+    public RecurrenceWorkspace(RecurrenceShape shape, bool history, int blocks, bool memory = false)
     {
         Shape = shape;
         History = history;
         Blocks = blocks;
+        HasMemory = memory;
         var (steps, batch, features, hidden, width) = (shape.Steps, shape.Batch, shape.Features, shape.Hidden, shape.Width);
         // Without a backward pass only the current step (and the previous state) is ever read.
         int slots = history ? steps : 1;
@@ -36,6 +38,11 @@ internal sealed unsafe class RecurrenceWorkspace
         hiddenProjections = Allocate((long)slots * batch * width);
         if (shape.Gates > 1)
             activations = Allocate((long)slots * batch * width);
+        if (memory)
+        {
+            memories = Allocate((long)(history ? steps + 1 : 2) * batch * hidden);
+            memoryActivations = Allocate((long)slots * batch * hidden);
+        }
         inputKernelT = Allocate((long)features * width);
         recurrentKernelT = Allocate((long)hidden * width);
         if (history)
@@ -43,6 +50,8 @@ internal sealed unsafe class RecurrenceWorkspace
             inputGradient = Allocate((long)batch * width);
             hiddenGradient = Allocate((long)batch * width);
             carry = Allocate(2L * batch * hidden);
+            if (memory)
+                memoryCarry = Allocate((long)batch * hidden);
             inputKernelGradients = Allocate((long)blocks * features * width);
             recurrentKernelGradients = Allocate((long)blocks * hidden * width);
             inputBiasGradients = Allocate((long)blocks * width);
@@ -53,14 +62,25 @@ internal sealed unsafe class RecurrenceWorkspace
     public RecurrenceShape Shape { get; }
     public bool History { get; }
     public int Blocks { get; }
+    public bool HasMemory { get; }
 
     /// <summary>Counts rentals, so a backward pass can tell that its buffers were reused by a later forward pass.</summary>
     public long Lease { get; set; }
 
-    public bool Fits(RecurrenceShape shape, bool history, int blocks) => Shape == shape && History == history && Blocks == blocks;
+    public bool Fits(RecurrenceShape shape, bool history, int blocks, bool memory) =>
+        Shape == shape && History == history && Blocks == blocks && HasMemory == memory;
 
     /// <summary>h_t, [batch, hidden]; h_0 is <c>State(0)</c>.</summary>
     public float* State(int t) => states + (long)(History ? t : t & 1) * Shape.Batch * Shape.Hidden;
+
+    /// <summary>The memory c_t of a cell that has one, [batch, hidden]; c_0 is <c>Memory(0)</c>.</summary>
+    public float* Memory(int t) => memories + (long)(History ? t : t & 1) * Shape.Batch * Shape.Hidden;
+
+    /// <summary>tanh(c_t), [batch, hidden].</summary>
+    public float* MemoryActivation(int t) => memoryActivations + (long)(History ? t : 0) * Shape.Batch * Shape.Hidden;
+
+    /// <summary>dL/dc_t while stepping backward, [batch, hidden].</summary>
+    public float* MemoryCarry => memoryCarry;
 
     /// <summary>x_t W_ihᵀ + b_ih of the current step, [batch, width].</summary>
     public float* InputProjection => inputProjection;

@@ -8,6 +8,8 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
 {
     public static readonly SimpleRnnCell Instance = new();
 
+    public bool HasMemory => false;
+
     public int Gates => 1;
 
     public void Activate(RecurrenceWorkspace ws, int t, int row0, int rows)
