@@ -15,11 +15,8 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
 {
     public override string Name => nameof(FusedRecurrenceFunction);
 
-    public static long FwdTicks, FwdParTicks, BwdTicks, BwdParTicks;
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        try {
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var call = (FusedRecurrenceCall)vars[5];
         var shape = new RecurrenceShape((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)recurrentKernel.shape[1], call.Cell.Gates);
@@ -32,9 +29,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             new Span<float>(workspace.State(0), shape.Batch * shape.Hidden).Clear();
             if (workspace.HasMemory)
                 new Span<float>(workspace.Memory(0), shape.Batch * shape.Hidden).Clear();
-            long p0 = System.Diagnostics.Stopwatch.GetTimestamp();
             RowBlocks.Run(shape.Batch, workspace.Blocks, (_, row0, row1) => RecurrenceDriver.Forward(call.Cell, workspace, operands, row0, row1));
-            FwdParTicks += System.Diagnostics.Stopwatch.GetTimestamp() - p0;
 
             var output = empty(shape.Batch, shape.Hidden);
             new ReadOnlySpan<float>(workspace.State(shape.Steps), shape.Batch * shape.Hidden)
@@ -57,13 +52,10 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             call.Pool.Return(workspace);
             throw;
         }
-        } finally { FwdTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        try {
         var call = (FusedRecurrenceCall)ctx.get_data("call");
         var workspace = (RecurrenceWorkspace)ctx.get_data("workspace");
         if (workspace.Lease != (long)ctx.get_data("lease"))
@@ -80,10 +72,8 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             nint outputGradient = (nint)DataPointer(gradient);
             Tensor? dx = x.requires_grad ? empty(shape.Steps, shape.Batch, shape.Features) : null;
             nint inputGradient = dx is null ? 0 : (nint)DataPointer(dx);
-            long p0 = System.Diagnostics.Stopwatch.GetTimestamp();
             RowBlocks.Run(shape.Batch, workspace.Blocks, (block, row0, row1) =>
                 RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)outputGradient, (float*)inputGradient, block, row0, row1));
-            BwdParTicks += System.Diagnostics.Stopwatch.GetTimestamp() - p0;
 
             int blocks = workspace.Blocks, width = shape.Width;
             var dInputKernel = inputKernel.requires_grad ? SumTransposed(blocks, shape.Features, width, b => (nint)workspace.InputKernelGradient(b)) : null;
@@ -96,7 +86,6 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         {
             call.Pool.Return(workspace);
         }
-        } finally { BwdTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
     }
 
     private static RecurrenceOperands Operands(Tensor x, Tensor inputKernel, Tensor recurrentKernel, Tensor inputBias, Tensor recurrentBias) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -16,6 +17,7 @@ internal sealed unsafe class GruCell : IRecurrentCell
 
     public int Gates => 3;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Activate(RecurrenceWorkspace ws, int t, int row0, int rows)
     {
         int h = ws.Shape.Hidden, width = ws.Shape.Width;
@@ -48,6 +50,7 @@ internal sealed unsafe class GruCell : IRecurrentCell
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(int h, float* dh, float* activations, float* projections, float* previous,
         float* inputGradient, float* hiddenGradient, float* dhPrevious)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -16,6 +17,7 @@ internal sealed unsafe class LstmCell : IRecurrentCell
 
     public bool HasMemory => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Activate(RecurrenceWorkspace ws, int t, int row0, int rows)
     {
         int h = ws.Shape.Hidden, width = ws.Shape.Width;
@@ -52,6 +54,7 @@ internal sealed unsafe class LstmCell : IRecurrentCell
         new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(int h, float* dh, float* activations, float* squashed, float* previousMemory,
         float* memoryCarry, float* inputGradient, float* hiddenGradient)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace RnnHelpers.Models.Recurrence;
@@ -22,6 +23,7 @@ internal readonly unsafe struct RecurrenceOperands(nint x, nint inputKernel, nin
 /// </summary>
 internal static unsafe class RecurrenceDriver
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(IRecurrentCell cell, RecurrenceWorkspace ws, RecurrenceOperands op, int row0, int row1)
     {
         var (steps, batch, features, hidden, _) = ws.Shape;
@@ -44,6 +46,7 @@ internal static unsafe class RecurrenceDriver
     /// Backpropagates dL/dh_T (<paramref name="outputGradient"/>, [batch, hidden]) through all steps, into this
     /// block's weight-gradient partial sums and, when <paramref name="inputGradient"/> is not null, into dL/dx.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(IRecurrentCell cell, RecurrenceWorkspace ws, RecurrenceOperands op, float* outputGradient,
         float* inputGradient, int block, int row0, int row1)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -12,6 +13,7 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
 
     public int Gates => 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Activate(RecurrenceWorkspace ws, int t, int row0, int rows)
     {
         long offset = (long)row0 * ws.Shape.Hidden;
@@ -22,6 +24,7 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
         TensorPrimitives.Tanh(state, state);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious)
     {
         long offset = (long)row0 * ws.Shape.Hidden;

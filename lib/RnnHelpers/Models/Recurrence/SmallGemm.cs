@@ -30,6 +30,7 @@ internal static unsafe class SmallGemm
 
     // Four rows by 24 columns keeps 12 accumulators in registers: enough independent FMAs to hide
     // their latency, few enough to leave registers for the B rows and the broadcast A value.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourRows(float* a, int rowStride, int columnStride, float* b, int ldb, float* c, int ldc, int n, int k, bool accumulate)
     {
         float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride;
@@ -100,6 +101,7 @@ internal static unsafe class SmallGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OneRow(float* a, int columnStride, float* b, int ldb, float* c, int n, int k, bool accumulate)
     {
         int j = 0;
