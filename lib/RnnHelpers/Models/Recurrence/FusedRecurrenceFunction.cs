@@ -20,7 +20,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var call = (FusedRecurrenceCall)vars[5];
         var shape = new RecurrenceShape((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)recurrentKernel.shape[1], call.Cell.Gates);
-        var workspace = call.Pool.Rent(shape, call.History, RowBlocks.Count(shape.Batch), call.Cell.HasMemory);
+        var workspace = call.Pool.Rent(shape, call.History, RowBlocks.Count(shape.Batch), call.Cell);
         try
         {
             var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);

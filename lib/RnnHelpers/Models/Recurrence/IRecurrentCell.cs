@@ -12,6 +12,9 @@ internal unsafe interface IRecurrentCell
     /// <summary>Whether the cell carries a memory c_t besides h_t (the LSTM).</summary>
     bool HasMemory { get; }
 
+    /// <summary>Whether the backward pass reads the hidden projections of every step (the GRU's h_n).</summary>
+    bool KeepsHiddenProjections { get; }
+
     /// <summary>From the step's input and hidden projections, writes the activations and h_t.</summary>
     void Activate(RecurrenceWorkspace ws, int t, int row0, int rows);
 

@@ -13,6 +13,8 @@ internal sealed unsafe class LstmCell : IRecurrentCell
 {
     public static readonly LstmCell Instance = new();
 
+    public bool KeepsHiddenProjections => false;
+
     public int Gates => 4;
 
     public bool HasMemory => true;

@@ -24,18 +24,20 @@ internal sealed unsafe class RecurrenceWorkspace
     private readonly float* inputKernelGradients, recurrentKernelGradients, inputBiasGradients, recurrentBiasGradients;
     private readonly List<float[]> arrays = [];
 
-    public RecurrenceWorkspace(RecurrenceShape shape, bool history, int blocks, bool memory = false)
+    public RecurrenceWorkspace(RecurrenceShape shape, bool history, int blocks, IRecurrentCell cell)
     {
         Shape = shape;
         History = history;
         Blocks = blocks;
-        HasMemory = memory;
+        Cell = cell;
+        bool memory = cell.HasMemory;
         var (steps, batch, features, hidden, width) = (shape.Steps, shape.Batch, shape.Features, shape.Hidden, shape.Width);
         // Without a backward pass only the current step (and the previous state) is ever read.
         int slots = history ? steps : 1;
         states = Allocate((long)(history ? steps + 1 : 2) * batch * hidden);
         inputProjection = Allocate((long)batch * width);
-        hiddenProjections = Allocate((long)slots * batch * width);
+        KeepsProjections = history && cell.KeepsHiddenProjections;
+        hiddenProjections = Allocate((long)(KeepsProjections ? steps : 1) * batch * width);
         if (shape.Gates > 1)
             activations = Allocate((long)slots * batch * width);
         if (memory)
@@ -62,13 +64,15 @@ internal sealed unsafe class RecurrenceWorkspace
     public RecurrenceShape Shape { get; }
     public bool History { get; }
     public int Blocks { get; }
-    public bool HasMemory { get; }
+    public IRecurrentCell Cell { get; }
+    public bool HasMemory => Cell.HasMemory;
+    private bool KeepsProjections { get; }
 
     /// <summary>Counts rentals, so a backward pass can tell that its buffers were reused by a later forward pass.</summary>
     public long Lease { get; set; }
 
-    public bool Fits(RecurrenceShape shape, bool history, int blocks, bool memory) =>
-        Shape == shape && History == history && Blocks == blocks && HasMemory == memory;
+    public bool Fits(RecurrenceShape shape, bool history, int blocks, IRecurrentCell cell) =>
+        Shape == shape && History == history && Blocks == blocks && Cell == cell;
 
     /// <summary>h_t, [batch, hidden]; h_0 is <c>State(0)</c>.</summary>
     public float* State(int t) => states + (long)(History ? t : t & 1) * Shape.Batch * Shape.Hidden;
@@ -86,7 +90,7 @@ internal sealed unsafe class RecurrenceWorkspace
     public float* InputProjection => inputProjection;
 
     /// <summary>h_{t−1} W_hhᵀ + b_hh, [batch, width].</summary>
-    public float* HiddenProjection(int t) => hiddenProjections + (long)(History ? t : 0) * Shape.Batch * Shape.Width;
+    public float* HiddenProjection(int t) => hiddenProjections + (long)(KeepsProjections ? t : 0) * Shape.Batch * Shape.Width;
 
     /// <summary>Gate activations of a gated cell, [batch, width].</summary>
     public float* Activation(int t) => activations + (long)(History ? t : 0) * Shape.Batch * Shape.Width;

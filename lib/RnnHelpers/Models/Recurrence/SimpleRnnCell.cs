@@ -11,6 +11,8 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
 
     public bool HasMemory => false;
 
+    public bool KeepsHiddenProjections => false;
+
     public int Gates => 1;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -36,7 +36,10 @@ internal static unsafe class SmallGemm
         float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride;
         float* c0 = c, c1 = c + ldc, c2 = c + 2 * ldc, c3 = c + 3 * ldc;
         int j = 0;
-        for (; j + 24 <= n; j += 24)
+        // A narrow width that 16 divides but 24 does not (64 hidden units) runs faster on the 16-column
+        // tile alone than on two 24-column tiles and a 16-column rest.
+        int wide = n < 128 && n % 24 != 0 && n % 16 == 0 ? 0 : n;
+        for (; j + 24 <= wide; j += 24)
         {
             Vector256<float> s00, s01, s02, s10, s11, s12, s20, s21, s22, s30, s31, s32;
             if (accumulate)
@@ -69,6 +72,39 @@ internal static unsafe class SmallGemm
             s10.Store(c1 + j); s11.Store(c1 + j + 8); s12.Store(c1 + j + 16);
             s20.Store(c2 + j); s21.Store(c2 + j + 8); s22.Store(c2 + j + 16);
             s30.Store(c3 + j); s31.Store(c3 + j + 8); s32.Store(c3 + j + 16);
+        }
+        for (; j + 16 <= n; j += 16)
+        {
+            Vector256<float> s00, s01, s10, s11, s20, s21, s30, s31;
+            if (accumulate)
+            {
+                s00 = Vector256.Load(c0 + j); s01 = Vector256.Load(c0 + j + 8);
+                s10 = Vector256.Load(c1 + j); s11 = Vector256.Load(c1 + j + 8);
+                s20 = Vector256.Load(c2 + j); s21 = Vector256.Load(c2 + j + 8);
+                s30 = Vector256.Load(c3 + j); s31 = Vector256.Load(c3 + j + 8);
+            }
+            else
+            {
+                s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = Vector256<float>.Zero;
+            }
+            float* bp = b + j;
+            for (long p = 0, ap = 0; p < k; p++, bp += ldb, ap += columnStride)
+            {
+                var b0 = Vector256.Load(bp);
+                var b1 = Vector256.Load(bp + 8);
+                var x = Vector256.Create(a0[ap]);
+                s00 = Vector256.FusedMultiplyAdd(x, b0, s00); s01 = Vector256.FusedMultiplyAdd(x, b1, s01);
+                x = Vector256.Create(a1[ap]);
+                s10 = Vector256.FusedMultiplyAdd(x, b0, s10); s11 = Vector256.FusedMultiplyAdd(x, b1, s11);
+                x = Vector256.Create(a2[ap]);
+                s20 = Vector256.FusedMultiplyAdd(x, b0, s20); s21 = Vector256.FusedMultiplyAdd(x, b1, s21);
+                x = Vector256.Create(a3[ap]);
+                s30 = Vector256.FusedMultiplyAdd(x, b0, s30); s31 = Vector256.FusedMultiplyAdd(x, b1, s31);
+            }
+            s00.Store(c0 + j); s01.Store(c0 + j + 8);
+            s10.Store(c1 + j); s11.Store(c1 + j + 8);
+            s20.Store(c2 + j); s21.Store(c2 + j + 8);
+            s30.Store(c3 + j); s31.Store(c3 + j + 8);
         }
         for (; j + 8 <= n; j += 8)
         {

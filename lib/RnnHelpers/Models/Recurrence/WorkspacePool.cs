@@ -12,11 +12,11 @@ internal sealed class WorkspacePool
     private readonly List<RecurrenceWorkspace> idle = [];
     private readonly HashSet<RecurrenceWorkspace> rented = [];
 
-    public RecurrenceWorkspace Rent(RecurrenceShape shape, bool history, int blocks, bool memory)
+    public RecurrenceWorkspace Rent(RecurrenceShape shape, bool history, int blocks, IRecurrentCell cell)
     {
         lock (idle)
         {
-            int index = idle.FindIndex(w => w.Fits(shape, history, blocks, memory));
+            int index = idle.FindIndex(w => w.Fits(shape, history, blocks, cell));
             RecurrenceWorkspace workspace;
             if (index >= 0)
             {
@@ -25,7 +25,7 @@ internal sealed class WorkspacePool
             }
             else
             {
-                workspace = new RecurrenceWorkspace(shape, history, blocks, memory);
+                workspace = new RecurrenceWorkspace(shape, history, blocks, cell);
             }
             workspace.Lease++;
             rented.Add(workspace);
