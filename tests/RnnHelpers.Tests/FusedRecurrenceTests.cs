@@ -41,7 +41,7 @@ public class FusedRecurrenceTests
                     Assert.Equal(referenceName, name);
                     theirs.copy_(mine);
                 }
-            using var x = randn(steps, batch, features).requires_grad_(true);
+            using var x = randn(batch, steps, features).requires_grad_(true);
             using var xReference = x.detach().clone().requires_grad_(true);
             using var weights = randn(batch, hidden);
 
@@ -69,7 +69,7 @@ public class FusedRecurrenceTests
     {
         manual_seed(3);
         using var layer = new FusedRecurrentLayer(kind, 28, 64);
-        using var x = rand(28, 40, 28);
+        using var x = rand(40, 28, 28);
         using var withGradients = layer.call(x);
         Tensor withoutGradients;
         using (no_grad())
@@ -85,7 +85,7 @@ public class FusedRecurrenceTests
         using var layer = new FusedRecurrentLayer(RecurrentKind.SimpleRnn, 4, 6);
         var bias = layer.named_parameters().Single(p => p.name == "bias_hh_l0").parameter;
         bias.requires_grad = false;
-        layer.call(rand(3, 2, 4)).sum().backward();
+        layer.call(rand(2, 3, 4)).sum().backward();
         Assert.Null(bias.grad);
         Assert.NotNull(layer.named_parameters().Single(p => p.name == "bias_ih_l0").parameter.grad);
     }
@@ -119,9 +119,9 @@ public class FusedRecurrenceTests
     }
 
     [Theory]
-    [InlineData(new long[] { 3, 2, 5 }, "[time steps, batch, 4]")]
-    [InlineData(new long[] { 3, 4 }, "[time steps, batch, 4]")]
-    [InlineData(new long[] { 0, 2, 4 }, "at least one step")]
+    [InlineData(new long[] { 2, 3, 5 }, "[batch, time steps, 4]")]
+    [InlineData(new long[] { 3, 4 }, "[batch, time steps, 4]")]
+    [InlineData(new long[] { 2, 0, 4 }, "at least one row and one step")]
     public void Input_of_the_wrong_shape_is_refused_with_its_shape(long[] shape, string expected)
     {
         using var layer = new FusedRecurrentLayer(RecurrentKind.Lstm, 4, 6);
@@ -225,13 +225,13 @@ public class FusedRecurrenceTests
         {
             case RecurrentKind.SimpleRnn:
                 var rnn = nn.RNN(features, hidden);
-                return new(rnn.named_parameters().ToList(), x => rnn.call(x, null).Item1.select(0, -1));
+                return new(rnn.named_parameters().ToList(), x => rnn.call(x.transpose(0, 1), null).Item1.select(0, -1));
             case RecurrentKind.Gru:
                 var gru = nn.GRU(features, hidden);
-                return new(gru.named_parameters().ToList(), x => gru.call(x, null).Item1.select(0, -1));
+                return new(gru.named_parameters().ToList(), x => gru.call(x.transpose(0, 1), null).Item1.select(0, -1));
             default:
                 var lstm = nn.LSTM(features, hidden);
-                return new(lstm.named_parameters().ToList(), x => lstm.call(x, null).Item1.select(0, -1));
+                return new(lstm.named_parameters().ToList(), x => lstm.call(x.transpose(0, 1), null).Item1.select(0, -1));
         }
     }
 }

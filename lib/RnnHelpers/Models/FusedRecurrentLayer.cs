@@ -7,7 +7,7 @@ using static TorchSharp.torch.nn;
 namespace RnnHelpers.Models;
 
 /// <summary>
-/// One SimpleRNN (tanh), GRU or LSTM layer over time-major input [steps, batch, features] that returns
+/// One SimpleRNN (tanh), GRU or LSTM layer over batch-first input [batch, steps, features] that returns
 /// the last hidden state [batch, hidden]. Same parameters, names and maths as libtorch's RNN, GRU and
 /// LSTM; the time loop runs in register-blocked CPU kernels instead of a dozen small libtorch calls per step.
 /// </summary>
@@ -57,14 +57,15 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
     public int InputSize { get; }
     public int HiddenSize { get; }
 
-    /// <summary>x: [steps, batch, features] float32 -> h_T: [batch, hidden].</summary>
+    /// <summary>x: [batch, steps, features] float32 -> h_T: [batch, hidden].</summary>
     public override Tensor forward(Tensor x)
     {
         if (x.dim() != 3 || x.shape[2] != InputSize || x.shape[0] < 1 || x.shape[1] < 1)
-            throw new ArgumentException($"Expected input [time steps, batch, {InputSize}] with at least one step and one row, got [{string.Join(", ", x.shape)}].", nameof(x));
+            throw new ArgumentException($"Expected input [batch, time steps, {InputSize}] with at least one row and one step, got [{string.Join(", ", x.shape)}].", nameof(x));
         if (x.dtype != ScalarType.Float32 || x.device_type != DeviceType.CPU)
             throw new ArgumentException($"Expected a float32 CPU tensor, got {x.dtype} on {x.device_type}.", nameof(x));
-        bool gradients = is_grad_enabled() && (x.requires_grad || parameters().Any(p => p.requires_grad));
+        bool gradients = is_grad_enabled() && (x.requires_grad || weight_ih_l0.requires_grad || weight_hh_l0.requires_grad
+            || bias_ih_l0.requires_grad || bias_hh_l0.requires_grad);
         using var input = x.contiguous();
         return FusedRecurrenceFunction.apply(input, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
             gradients ? withHistory : withoutHistory);

@@ -80,13 +80,11 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         if (x.dim() != 3 || x.shape[2] != Features)
             throw new ArgumentException($"Expected input [batch, time steps, {Features}], got [{string.Join(", ", x.shape)}].", nameof(x));
         using var scope = NewDisposeScope();
-        // Time-major layout: one time step is a contiguous [batch, features] block.
-        var steps = x.transpose(0, 1).contiguous();
         var last = Kind switch
         {
-            RecurrentKind.SimpleRnn => simple_rnn!.call(steps),
-            RecurrentKind.Lstm => lstm!.call(steps),
-            _ => gru!.call(steps),
+            RecurrentKind.SimpleRnn => simple_rnn!.call(x),
+            RecurrentKind.Lstm => lstm!.call(x),
+            _ => gru!.call(x),
         };
         return dense.call(batch_normalization.call(last)).MoveToOuterDisposeScope();
     }

@@ -7,7 +7,7 @@ namespace RnnHelpers.Models.Recurrence;
 internal sealed record FusedRecurrenceCall(IRecurrentCell Cell, WorkspacePool Pool, bool History);
 
 /// <summary>
-/// The autograd node of a fused recurrence: inputs x [steps, batch, features], W_ih, W_hh, b_ih, b_hh;
+/// The autograd node of a fused recurrence: inputs x [batch, steps, features], W_ih, W_hh, b_ih, b_hh;
 /// output h_T [batch, hidden]. No libtorch kernel runs inside: libtorch's multi-threaded BLAS keeps its
 /// worker threads spinning after each call, and they would compete with the row blocks for the cores.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
     {
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var call = (FusedRecurrenceCall)vars[5];
-        var shape = new RecurrenceShape((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)recurrentKernel.shape[1], call.Cell.Gates);
+        var shape = new RecurrenceShape((int)x.shape[1], (int)x.shape[0], (int)x.shape[2], (int)recurrentKernel.shape[1], call.Cell.Gates);
         var workspace = call.Pool.Rent(shape, call.History, RowBlocks.Count(shape.Batch), call.Cell);
         try
         {
@@ -70,7 +70,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
             using var gradient = gradOutput.contiguous();
             nint outputGradient = (nint)DataPointer(gradient);
-            Tensor? dx = x.requires_grad ? empty(shape.Steps, shape.Batch, shape.Features) : null;
+            Tensor? dx = x.requires_grad ? empty(shape.Batch, shape.Steps, shape.Features) : null;
             nint inputGradient = dx is null ? 0 : (nint)DataPointer(dx);
             RowBlocks.Run(shape.Batch, workspace.Blocks, (block, row0, row1) =>
                 RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)outputGradient, (float*)inputGradient, block, row0, row1));

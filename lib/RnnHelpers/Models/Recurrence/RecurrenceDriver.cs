@@ -6,7 +6,7 @@ namespace RnnHelpers.Models.Recurrence;
 /// <summary>Raw pointers to a call's input and parameters, all contiguous float32.</summary>
 internal readonly unsafe struct RecurrenceOperands(nint x, nint inputKernel, nint recurrentKernel, nint inputBias, nint recurrentBias)
 {
-    /// <summary>x, [steps, batch, features].</summary>
+    /// <summary>x, [batch, steps, features]: batch-first, as Keras feeds a recurrent layer.</summary>
     public float* X => (float*)x;
     /// <summary>W_ih, [width, features].</summary>
     public float* InputKernel => (float*)inputKernel;
@@ -36,7 +36,8 @@ internal static unsafe class RecurrenceDriver
             float* projection = ws.HiddenProjection(t) + (long)row0 * width;
             FillRows(input, op.InputBias, rows, width);
             FillRows(projection, op.RecurrentBias, rows, width);
-            SmallGemm.Multiply(op.X + ((long)t * batch + row0) * features, features, ws.InputKernelT, width, input, width, rows, width, features, accumulate: true);
+            // Step t of consecutive sequences lies steps · features apart: a strided row block.
+            SmallGemm.Multiply(op.X + ((long)row0 * steps + t) * features, steps * features, ws.InputKernelT, width, input, width, rows, width, features, accumulate: true);
             SmallGemm.Multiply(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, width, projection, width, rows, width, hidden, accumulate: true);
             cell.Activate(ws, t, row0, rows);
         }
@@ -70,9 +71,9 @@ internal static unsafe class RecurrenceDriver
         for (int t = steps - 1; t >= 0; t--)
         {
             cell.Differentiate(ws, t, row0, rows, dh, dhPrevious);
-            float* x = op.X + ((long)t * batch + row0) * features;
+            float* x = op.X + ((long)row0 * steps + t) * features;
             SmallGemm.Multiply(dProjection, width, op.RecurrentKernel, hidden, dhPrevious, hidden, rows, hidden, width, accumulate: true);
-            SmallGemm.MultiplyTransposedA(x, features, dInput, width, dInputKernelT, width, features, width, rows, accumulate: true);
+            SmallGemm.MultiplyTransposedA(x, steps * features, dInput, width, dInputKernelT, width, features, width, rows, accumulate: true);
             SmallGemm.MultiplyTransposedA(ws.State(t) + (long)row0 * hidden, hidden, dProjection, width, dRecurrentKernelT, width, hidden, width, rows, accumulate: true);
             for (int i = 0; i < rows; i++)
             {
@@ -80,7 +81,7 @@ internal static unsafe class RecurrenceDriver
                 TensorPrimitives.Add(dRecurrentBias, new ReadOnlySpan<float>(dProjection + (long)i * width, width), dRecurrentBias);
             }
             if (inputGradient != null)
-                SmallGemm.Multiply(dInput, width, op.InputKernel, features, inputGradient + ((long)t * batch + row0) * features, features, rows, features, width, accumulate: false);
+                SmallGemm.Multiply(dInput, width, op.InputKernel, features, inputGradient + ((long)row0 * steps + t) * features, steps * features, rows, features, width, accumulate: false);
             float* swap = dh;
             dh = dhPrevious;
             dhPrevious = swap;
