@@ -37,6 +37,7 @@ public static class BenchCommand
         var table = Table(report);
         Console.WriteLine();
         Console.WriteLine(table.ToMarkdown());
+        Console.WriteLine(BenchmarkTargets.Table(report).ToMarkdown());
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(report, ResultsStore.Json) + "\n");
         var markdown = Path.Combine(outDir, "RESULTS.md");
@@ -69,10 +70,10 @@ public static class BenchCommand
         var sb = new StringBuilder();
         sb.AppendLine($"Run of {report.StartedAt:yyyy-MM-dd HH:mm} on {report.Cpu}, TorchSharp {report.TorchSharpVersion}, {report.Threads} thread(s); " +
                       $"all models {report.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s in total for {report.Models[0].Epochs} epoch(s) each.");
-        double protocol = report.Models.Sum(m => 10 * (m.MedianEpochSeconds + m.EvalSeconds));
-        sb.AppendLine($"Estimated article protocol from these medians (10 epochs of each model, with evaluation): {protocol.ToString("F0", CultureInfo.InvariantCulture)} s (target: 90 s).");
         sb.AppendLine();
         sb.Append(table.ToMarkdown());
+        sb.AppendLine();
+        sb.Append(BenchmarkTargets.Table(report).ToMarkdown());
         return sb.ToString();
     }
 

@@ -1,0 +1,48 @@
+using RnnHelpers.Benchmarks;
+
+namespace RnnHelpers.Tests;
+
+public class BenchmarkTargetTests
+{
+    private static ModelBenchmark Model(string name, double epochSeconds, double share, params double[] rss) =>
+        new(name, rss.Length, [epochSeconds], epochSeconds, 60_000 / epochSeconds, 0.2, rss, rss.Max(), 1e11, 100, share, 0.9,
+            new BatchProfile(10, 0.1, 1, 1, 0.1, 0));
+
+    private static BenchmarkReport Report(params ModelBenchmark[] models) =>
+        new(DateTimeOffset.UnixEpoch, "test CPU", 2, "0", 160, models, 60);
+
+    [Fact]
+    public void Each_target_is_checked_against_the_measured_figures()
+    {
+        var report = Report(
+            Model("simple-rnn", 1.0, 0.30, 600, 600, 610),
+            Model("lstm", 3.0, 0.39, 600, 600, 600),   // just under its 40%
+            Model("gru", 2.5, 0.45, 600, 600, 700));  // memory grows by a sixth
+
+        var checks = BenchmarkTargets.Check(report).ToDictionary(c => c.Target);
+
+        Assert.True(checks["simple-rnn: at least 25% of the SGEMM peak"].Met);
+        Assert.False(checks["lstm: at least 40% of the SGEMM peak"].Met);
+        Assert.Equal("39.0%", checks["lstm: at least 40% of the SGEMM peak"].Measured);
+        Assert.True(checks["gru: at least 25% of the SGEMM peak"].Met);
+        var protocol = checks.Single(c => c.Key.StartsWith("article protocol")).Value;
+        Assert.Equal(10 * (1.0 + 3.0 + 2.5 + 3 * 0.2), BenchmarkTargets.ProtocolEstimate(report), 9);
+        Assert.True(protocol.Met);
+        Assert.True(checks["peak RSS at most 1,200 MB"].Met);
+        Assert.True(checks["simple-rnn: RSS after the last epoch within 10% of that after epoch 2"].Met);
+        Assert.False(checks["gru: RSS after the last epoch within 10% of that after epoch 2"].Met);
+        Assert.Contains("| no |", BenchmarkTargets.Table(report).ToMarkdown());
+    }
+
+    [Fact]
+    public void A_slow_protocol_and_a_large_peak_fail()
+    {
+        var report = Report(
+            Model("simple-rnn", 3.0, 0.30, 1300, 1300, 1300),
+            Model("lstm", 4.0, 0.50, 600, 600, 600),
+            Model("gru", 3.0, 0.45, 600, 600, 600));
+        var checks = BenchmarkTargets.Check(report);
+        Assert.False(checks.Single(c => c.Target.StartsWith("article protocol")).Met);
+        Assert.False(checks.Single(c => c.Target.StartsWith("peak RSS")).Met);
+    }
+}
