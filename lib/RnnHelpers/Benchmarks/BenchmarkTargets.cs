@@ -45,7 +45,7 @@ public static class BenchmarkTargets
             double second = m.RssAfterEpochMegabytes[1], last = m.RssAfterEpochMegabytes[^1];
             double drift = (last - second) / second;
             checks.Add(new($"{m.Model}: RSS after the last epoch within {RssDrift * 100:F0}% of that after epoch 2",
-                $"{(drift >= 0 ? "+" : "")}{(100 * drift).ToString("F1", inv)}%", Math.Abs(drift) <= RssDrift));
+                $"{Math.Round(100 * drift, 1).ToString("+0.0;-0.0;0.0", inv)}%", Math.Abs(drift) <= RssDrift));
         }
         return checks;
     }
