@@ -114,8 +114,23 @@ public class FusedRecurrenceTests
         var first = layer.call(rand(3, 2, 4)).sum();
         first.backward(retain_graph: true);
         layer.call(rand(3, 2, 4)); // takes the buffers the first graph gave back
-        var error = Assert.ThrowsAny<Exception>(() => first.backward());
-        Assert.Contains("overwritten by a later forward pass", error.Message);
+        Assert.Null(FusedRecurrentLayer.TakeBackwardError());
+        Assert.Throws<System.Runtime.InteropServices.ExternalException>(() => first.backward());
+        var reason = FusedRecurrentLayer.TakeBackwardError();
+        Assert.IsType<InvalidOperationException>(reason);
+        Assert.Contains("overwritten by a later forward pass", reason.Message);
+        Assert.Null(FusedRecurrentLayer.TakeBackwardError());
+
+        // The library's own loops rethrow the reason itself.
+        var again = layer.call(rand(3, 2, 4)).sum();
+        again.backward(retain_graph: true);
+        layer.call(rand(3, 2, 4));
+        var rethrown = Assert.Throws<InvalidOperationException>(() => FusedRecurrentLayer.Backward(again));
+        Assert.Contains("overwritten by a later forward pass", rethrown.Message);
+
+        // The process and the layer carry on.
+        layer.call(rand(3, 2, 4)).sum().backward();
+        Assert.Null(FusedRecurrentLayer.TakeBackwardError());
     }
 
     [Theory]

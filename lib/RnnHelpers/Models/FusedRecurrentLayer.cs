@@ -53,6 +53,27 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Why the last backward pass through a fused layer on this thread failed, or null; taking it clears it.
+    /// A failure inside the backward pass cannot be thrown through libtorch, so libtorch's backward() fails
+    /// with a gradient-shape error and the reason waits here.
+    /// </summary>
+    public static Exception? TakeBackwardError() => FusedRecurrenceFunction.TakeBackwardError();
+
+    /// <summary><c>loss.backward()</c>, but a failure inside a fused layer surfaces as its own exception.</summary>
+    public static void Backward(Tensor loss)
+    {
+        TakeBackwardError();
+        try
+        {
+            loss.backward();
+        }
+        catch (System.Runtime.InteropServices.ExternalException) when (TakeBackwardError() is { } reason)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(reason);
+        }
+    }
+
     public RecurrentKind Kind { get; }
     public int InputSize { get; }
     public int HiddenSize { get; }

@@ -76,7 +76,7 @@ public static class Trainer
                 double lossValue = loss.item<float>();
                 if (!double.IsFinite(lossValue))
                     throw new TrainingDivergedException(epoch, batch, lossValue);
-                loss.backward();
+                FusedRecurrentLayer.Backward(loss);
                 optimizer.Step();
 
                 long size = y.shape[0];

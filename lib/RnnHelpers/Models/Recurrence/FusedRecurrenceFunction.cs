@@ -54,7 +54,33 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         }
     }
 
+    // backward runs as a callback from libtorch's autograd engine, where a .NET exception would end the
+    // process. A failure is kept here instead, and libtorch gets empty gradients, which its shape check
+    // turns into an error from backward() that the caller can catch (see FusedRecurrentLayer.TakeBackwardError).
+    [ThreadStatic]
+    private static Exception? backwardError;
+
+    public static Exception? TakeBackwardError()
+    {
+        var error = backwardError;
+        backwardError = null;
+        return error;
+    }
+
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        try
+        {
+            return Backward(ctx, gradOutput);
+        }
+        catch (Exception e)
+        {
+            backwardError = e;
+            return [empty(0), empty(0), empty(0), empty(0), empty(0), null!];
+        }
+    }
+
+    private static List<Tensor> Backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var call = (FusedRecurrenceCall)ctx.get_data("call");
         var workspace = (RecurrenceWorkspace)ctx.get_data("workspace");

@@ -8,8 +8,12 @@ internal static class RowBlocks
     // Below this many rows per block the fork and join cost more than the work saved.
     private const int MinRows = 8;
 
-    /// <summary>How many blocks a batch of this size is split into: one per core of the run, <see cref="TorchRuntime.Threads"/>.</summary>
-    public static int Count(int batch) => Math.Clamp(TorchRuntime.Threads, 1, Math.Max(1, batch / MinRows));
+    /// <summary>
+    /// How many blocks a batch of this size is split into: one per thread of the run (<see cref="TorchRuntime.Threads"/>),
+    /// but never more than the machine has cores, since block workers poll and would crowd each other out.
+    /// </summary>
+    public static int Count(int batch) =>
+        Math.Clamp(Math.Min(TorchRuntime.Threads, Environment.ProcessorCount), 1, Math.Max(1, batch / MinRows));
 
     /// <summary>Runs <paramref name="body"/>(block, row0, row1) for each of <paramref name="blocks"/> blocks.</summary>
     public static void Run(int batch, int blocks, Action<int, int, int> body)
