@@ -33,19 +33,12 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         Kind = kind;
         HiddenUnits = hiddenUnits;
         Features = features;
+        var recurrent = new FusedRecurrentLayer(kind, features, hiddenUnits);
         switch (kind)
         {
-            case RecurrentKind.SimpleRnn:
-                simple_rnn = new FusedRecurrentLayer(kind, features, hiddenUnits);
-                break;
-            case RecurrentKind.Lstm:
-                lstm = new FusedRecurrentLayer(kind, features, hiddenUnits);
-                break;
-            case RecurrentKind.Gru:
-                gru = new FusedRecurrentLayer(kind, features, hiddenUnits);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+            case RecurrentKind.SimpleRnn: simple_rnn = recurrent; break;
+            case RecurrentKind.Lstm: lstm = recurrent; break;
+            default: gru = recurrent; break;
         }
         // Keras: momentum 0.99 for the moving average is PyTorch's momentum 0.01.
         batch_normalization = BatchNorm1d(hiddenUnits, eps: 1e-3, momentum: 0.01);
@@ -80,12 +73,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         if (x.dim() != 3 || x.shape[2] != Features)
             throw new ArgumentException($"Expected input [batch, time steps, {Features}], got [{string.Join(", ", x.shape)}].", nameof(x));
         using var scope = NewDisposeScope();
-        var last = Kind switch
-        {
-            RecurrentKind.SimpleRnn => simple_rnn!.call(x),
-            RecurrentKind.Lstm => lstm!.call(x),
-            _ => gru!.call(x),
-        };
+        var last = RecurrentLayer.call(x);
         return dense.call(batch_normalization.call(last)).MoveToOuterDisposeScope();
     }
 }
