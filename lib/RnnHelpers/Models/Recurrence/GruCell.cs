@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -57,17 +57,17 @@ internal sealed unsafe class GruCell : IRecurrentCell
         float* inputGradient, float* hiddenGradient, float* dhPrevious)
     {
         float* r = activations, z = activations + h, n = activations + 2 * h, hn = projections + 2 * h;
-        var one = Vector256<float>.One;
+        var one = Vector<float>.One;
         int j = 0;
-        for (; j + 8 <= h; j += 8)
+        for (; j + Vector<float>.Count <= h; j += Vector<float>.Count)
         {
-            var g = Vector256.Load(dh + j);
-            var vr = Vector256.Load(r + j);
-            var vz = Vector256.Load(z + j);
-            var vn = Vector256.Load(n + j);
+            var g = Vector.Load(dh + j);
+            var vr = Vector.Load(r + j);
+            var vz = Vector.Load(z + j);
+            var vn = Vector.Load(n + j);
             var dn = g * (one - vz) * (one - vn * vn);
-            var dz = g * (Vector256.Load(previous + j) - vn) * vz * (one - vz);
-            var dr = dn * Vector256.Load(hn + j) * vr * (one - vr);
+            var dz = g * (Vector.Load(previous + j) - vn) * vz * (one - vz);
+            var dr = dn * Vector.Load(hn + j) * vr * (one - vr);
             dr.Store(inputGradient + j);
             dz.Store(inputGradient + h + j);
             dn.Store(inputGradient + 2 * h + j);

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -61,19 +61,19 @@ internal sealed unsafe class LstmCell : IRecurrentCell
         float* memoryCarry, float* inputGradient, float* hiddenGradient)
     {
         float* gi = activations, gf = activations + h, gg = activations + 2 * h, go = activations + 3 * h;
-        var one = Vector256<float>.One;
+        var one = Vector<float>.One;
         int j = 0;
-        for (; j + 8 <= h; j += 8)
+        for (; j + Vector<float>.Count <= h; j += Vector<float>.Count)
         {
-            var g = Vector256.Load(dh + j);
-            var vi = Vector256.Load(gi + j);
-            var vf = Vector256.Load(gf + j);
-            var vg = Vector256.Load(gg + j);
-            var vo = Vector256.Load(go + j);
-            var tc = Vector256.Load(squashed + j);
-            var dc = Vector256.Load(memoryCarry + j) + g * vo * (one - tc * tc);
+            var g = Vector.Load(dh + j);
+            var vi = Vector.Load(gi + j);
+            var vf = Vector.Load(gf + j);
+            var vg = Vector.Load(gg + j);
+            var vo = Vector.Load(go + j);
+            var tc = Vector.Load(squashed + j);
+            var dc = Vector.Load(memoryCarry + j) + g * vo * (one - tc * tc);
             var di = dc * vg * vi * (one - vi);
-            var df = dc * Vector256.Load(previousMemory + j) * vf * (one - vf);
+            var df = dc * Vector.Load(previousMemory + j) * vf * (one - vf);
             var dg = dc * vi * (one - vg * vg);
             var dout = g * tc * vo * (one - vo);
             (dc * vf).Store(memoryCarry + j);

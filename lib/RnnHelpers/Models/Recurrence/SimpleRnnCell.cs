@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -35,10 +35,10 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
         float* inputGradient = ws.InputGradient + offset, hiddenGradient = ws.HiddenGradient + offset;
         // d tanh(u)/du = 1 − tanh(u)², and tanh(u) is h_t; both projections enter the sum alike.
         int j = 0;
-        for (; j + 8 <= count; j += 8)
+        for (; j + Vector<float>.Count <= count; j += Vector<float>.Count)
         {
-            var s = Vector256.Load(state + j);
-            var g = Vector256.Load(dh + j) * (Vector256<float>.One - s * s);
+            var s = Vector.Load(state + j);
+            var g = Vector.Load(dh + j) * (Vector<float>.One - s * s);
             g.Store(inputGradient + j);
             g.Store(hiddenGradient + j);
         }
