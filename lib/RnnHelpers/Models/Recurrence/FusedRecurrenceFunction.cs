@@ -98,14 +98,15 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             nint outputGradient = (nint)DataPointer(gradient);
             Tensor? dx = x.requires_grad ? empty(shape.Batch, shape.Steps, shape.Features) : null;
             nint inputGradient = dx is null ? 0 : (nint)DataPointer(dx);
+            bool recurrentBiasGradient = recurrentBias.requires_grad;
             RowBlocks.Run(shape.Batch, workspace.Blocks, (block, row0, row1) =>
-                RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)outputGradient, (float*)inputGradient, block, row0, row1));
+                RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)outputGradient, (float*)inputGradient, recurrentBiasGradient, block, row0, row1));
 
             int blocks = workspace.Blocks, width = shape.Width;
             var dInputKernel = inputKernel.requires_grad ? SumTransposed(blocks, shape.Features, width, b => (nint)workspace.InputKernelGradient(b)) : null;
             var dRecurrentKernel = recurrentKernel.requires_grad ? SumTransposed(blocks, shape.Hidden, width, b => (nint)workspace.RecurrentKernelGradient(b)) : null;
             var dInputBias = inputBias.requires_grad ? Sum(blocks, width, b => (nint)workspace.InputBiasGradient(b)) : null;
-            var dRecurrentBias = recurrentBias.requires_grad ? Sum(blocks, width, b => (nint)workspace.RecurrentBiasGradient(b)) : null;
+            var dRecurrentBias = recurrentBiasGradient ? Sum(blocks, width, b => (nint)workspace.RecurrentBiasGradient(b)) : null;
             return [dx!, dInputKernel!, dRecurrentKernel!, dInputBias!, dRecurrentBias!, null!];
         }
         finally

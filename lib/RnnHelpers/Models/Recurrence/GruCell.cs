@@ -15,6 +15,8 @@ internal sealed unsafe class GruCell : IRecurrentCell
 
     public bool HasMemory => false;
 
+    public bool ProjectionGradientsDiffer => true;
+
     public bool KeepsHiddenProjections => true;
 
     public int Gates => 3;

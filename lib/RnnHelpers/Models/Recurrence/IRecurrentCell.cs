@@ -15,6 +15,12 @@ internal unsafe interface IRecurrentCell
     /// <summary>Whether the backward pass reads the hidden projections of every step (the GRU's h_n).</summary>
     bool KeepsHiddenProjections { get; }
 
+    /// <summary>
+    /// Whether dL/d(hidden projection) differs from dL/d(input projection) (the GRU's reset gate scales
+    /// h_n); where they are equal the cell writes the input one only and the workspace shares it.
+    /// </summary>
+    bool ProjectionGradientsDiffer { get; }
+
     /// <summary>From the step's input and hidden projections, writes the activations and h_t.</summary>
     void Activate(RecurrenceWorkspace ws, int t, int row0, int rows);
 

@@ -13,6 +13,8 @@ internal sealed unsafe class LstmCell : IRecurrentCell
 {
     public static readonly LstmCell Instance = new();
 
+    public bool ProjectionGradientsDiffer => false;
+
     public bool KeepsHiddenProjections => false;
 
     public int Gates => 4;
@@ -51,14 +53,15 @@ internal sealed unsafe class LstmCell : IRecurrentCell
         {
             long row = row0 + i;
             Row(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.MemoryActivation(t) + row * h, ws.Memory(t) + row * h,
-                ws.MemoryCarry + row * h, ws.InputGradient + row * width, ws.HiddenGradient + row * width);
+                ws.MemoryCarry + row * h, ws.InputGradient + row * width);
         }
         new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Both projections enter the gates alike, so one gradient serves both (the workspace shares the buffer).
     private static void Row(int h, float* dh, float* activations, float* squashed, float* previousMemory,
-        float* memoryCarry, float* inputGradient, float* hiddenGradient)
+        float* memoryCarry, float* projectionGradient)
     {
         float* gi = activations, gf = activations + h, gg = activations + 2 * h, go = activations + 3 * h;
         var one = Vector<float>.One;
@@ -77,14 +80,10 @@ internal sealed unsafe class LstmCell : IRecurrentCell
             var dg = dc * vi * (one - vg * vg);
             var dout = g * tc * vo * (one - vo);
             (dc * vf).Store(memoryCarry + j);
-            di.Store(inputGradient + j);
-            df.Store(inputGradient + h + j);
-            dg.Store(inputGradient + 2 * h + j);
-            dout.Store(inputGradient + 3 * h + j);
-            di.Store(hiddenGradient + j);
-            df.Store(hiddenGradient + h + j);
-            dg.Store(hiddenGradient + 2 * h + j);
-            dout.Store(hiddenGradient + 3 * h + j);
+            di.Store(projectionGradient + j);
+            df.Store(projectionGradient + h + j);
+            dg.Store(projectionGradient + 2 * h + j);
+            dout.Store(projectionGradient + 3 * h + j);
         }
         for (; j < h; j++)
         {
@@ -95,10 +94,10 @@ internal sealed unsafe class LstmCell : IRecurrentCell
             float dg = dc * vi * (1f - vg * vg);
             float dout = g * tc * vo * (1f - vo);
             memoryCarry[j] = dc * vf;
-            inputGradient[j] = hiddenGradient[j] = di;
-            inputGradient[h + j] = hiddenGradient[h + j] = df;
-            inputGradient[2 * h + j] = hiddenGradient[2 * h + j] = dg;
-            inputGradient[3 * h + j] = hiddenGradient[3 * h + j] = dout;
+            projectionGradient[j] = di;
+            projectionGradient[h + j] = df;
+            projectionGradient[2 * h + j] = dg;
+            projectionGradient[3 * h + j] = dout;
         }
     }
 }

@@ -45,11 +45,12 @@ internal static unsafe class RecurrenceDriver
 
     /// <summary>
     /// Backpropagates dL/dh_T (<paramref name="outputGradient"/>, [batch, hidden]) through all steps, into this
-    /// block's weight-gradient partial sums and, when <paramref name="inputGradient"/> is not null, into dL/dx.
+    /// block's weight-gradient partial sums (that of b_hh only when <paramref name="recurrentBiasGradient"/>)
+    /// and, when <paramref name="inputGradient"/> is not null, into dL/dx.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(IRecurrentCell cell, RecurrenceWorkspace ws, RecurrenceOperands op, float* outputGradient,
-        float* inputGradient, int block, int row0, int row1)
+        float* inputGradient, bool recurrentBiasGradient, int block, int row0, int row1)
     {
         var (steps, batch, features, hidden, _) = ws.Shape;
         int width = ws.Shape.Width, rows = row1 - row0;
@@ -78,7 +79,8 @@ internal static unsafe class RecurrenceDriver
             for (int i = 0; i < rows; i++)
             {
                 TensorPrimitives.Add(dInputBias, new ReadOnlySpan<float>(dInput + (long)i * width, width), dInputBias);
-                TensorPrimitives.Add(dRecurrentBias, new ReadOnlySpan<float>(dProjection + (long)i * width, width), dRecurrentBias);
+                if (recurrentBiasGradient) // Keras' SimpleRNN and LSTM have no second bias: it stays frozen at zero
+                    TensorPrimitives.Add(dRecurrentBias, new ReadOnlySpan<float>(dProjection + (long)i * width, width), dRecurrentBias);
             }
             if (inputGradient != null)
                 SmallGemm.Multiply(dInput, width, op.InputKernel, features, inputGradient + ((long)row0 * steps + t) * features, steps * features, rows, features, width, accumulate: false);

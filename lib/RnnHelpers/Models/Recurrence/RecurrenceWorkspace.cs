@@ -50,7 +50,7 @@ internal sealed unsafe class RecurrenceWorkspace
         if (history)
         {
             inputGradient = Allocate((long)batch * width);
-            hiddenGradient = Allocate((long)batch * width);
+            hiddenGradient = cell.ProjectionGradientsDiffer ? Allocate((long)batch * width) : inputGradient;
             carry = Allocate(2L * batch * hidden);
             if (memory)
                 memoryCarry = Allocate((long)batch * hidden);

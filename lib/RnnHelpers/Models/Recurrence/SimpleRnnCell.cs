@@ -11,6 +11,8 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
 
     public bool HasMemory => false;
 
+    public bool ProjectionGradientsDiffer => false;
+
     public bool KeepsHiddenProjections => false;
 
     public int Gates => 1;
@@ -32,18 +34,17 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
         long offset = (long)row0 * ws.Shape.Hidden;
         int count = rows * ws.Shape.Hidden;
         float* state = ws.State(t + 1) + offset;
-        float* inputGradient = ws.InputGradient + offset, hiddenGradient = ws.HiddenGradient + offset;
-        // d tanh(u)/du = 1 − tanh(u)², and tanh(u) is h_t; both projections enter the sum alike.
+        // d tanh(u)/du = 1 − tanh(u)², and tanh(u) is h_t; both projections enter the sum alike, so the
+        // workspace's hidden-projection gradient is this same buffer.
+        float* projectionGradient = ws.InputGradient + offset;
         int j = 0;
         for (; j + Vector<float>.Count <= count; j += Vector<float>.Count)
         {
             var s = Vector.Load(state + j);
-            var g = Vector.Load(dh + j) * (Vector<float>.One - s * s);
-            g.Store(inputGradient + j);
-            g.Store(hiddenGradient + j);
+            (Vector.Load(dh + j) * (Vector<float>.One - s * s)).Store(projectionGradient + j);
         }
         for (; j < count; j++)
-            inputGradient[j] = hiddenGradient[j] = dh[j] * (1f - state[j] * state[j]);
+            projectionGradient[j] = dh[j] * (1f - state[j] * state[j]);
         new Span<float>(dhPrevious, count).Clear();
     }
 }
