@@ -23,5 +23,5 @@ public static class SharedOptions
         return dataset;
     }
 
-    public static Option<int?> Threads() => new("--threads") { Description = "Torch threads (default: all cores)." };
+    public static Option<int?> Threads() => new("--threads") { Description = "Threads a run uses: the recurrent kernels' row blocks, and libtorch outside training (default: all cores)." };
 }

@@ -106,7 +106,7 @@ public static class ThroughputBenchmark
             results.Add(new ModelBenchmark(kind.Id(), epochs, seconds, median, data.TrainCount / median, evalSeconds, rss,
                 ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy, profile));
         }
-        return new BenchmarkReport(started, Results.Provenance.CpuModel(), get_num_threads(),
+        return new BenchmarkReport(started, Results.Provenance.CpuModel(), TorchRuntime.Threads,
             typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?", peak, results, total.Elapsed.TotalSeconds);
     }
 

@@ -32,7 +32,7 @@ public static class Trainer
     {
         options = (options ?? new TrainingOptions()).Validate();
         TorchRuntime.EnsureInitialized(options.Threads);
-        int threads = get_num_threads();
+        int threads = TorchRuntime.Threads; // the row blocks of the kernels; libtorch itself runs on one thread
 
         manual_seed(options.Seed);
         var model = new RecurrentClassifier(kind, options.HiddenUnits, data.Features);
