@@ -7,10 +7,10 @@ public class ResultsTests
 {
     internal static RunRecord Run(string model, int seed, params double[] testAccuracy)
     {
-        var history = testAccuracy.Select((a, i) => new EpochRecord(i + 1, 1.0 / (i + 1), a - 0.01, 0.5, a, 3.0, 20_000, 0.2, 600)).ToList();
+        var history = testAccuracy.Select((a, i) => new EpochRecord(i + 1, 1.0 / (i + 1), a - 0.01, 0.5, a, 0.45, Math.Min(1, a + 0.01), a, a + 0.01, 3.0, 20_000, 0.2, 600)).ToList();
         long parameters = model switch { "simple-rnn" => 6858, "lstm" => 24714, _ => 18954 };
-        return new RunRecord(RunRecord.CurrentSchema, "mnist", model, seed, history.Count, 64, 0.01, 64, null, null, null, 60_000, 10_000,
-            parameters, history, RunRecord.Summarise(history),
+        return new RunRecord(RunRecord.CurrentSchema, "mnist", model, seed, history.Count, 64, 0.01, 64, "sgd", true, 28, false, null, null, null, 2,
+            60_000, 10_000, parameters, 10_000, history, RunRecord.Summarise(history),
             new RunProvenance("0.1.0", "0.107.0", "Linux", "cpu", 2, null, DateTimeOffset.UnixEpoch, 30));
     }
 
@@ -22,7 +22,7 @@ public class ResultsTests
         var run = Run("lstm", 3, 0.9, 0.95, 0.94);
         var path = store.Save(run);
 
-        Assert.Equal("mnist-lstm-seed3-e3.json", Path.GetFileName(path));
+        Assert.Equal("mnist-lstm-seed3-e3-t2.json", Path.GetFileName(path));
         var back = store.TryLoad(run.Key)!;
         Assert.Equal(run.History, back.History);
         Assert.Equal(run.Summary, back.Summary);

@@ -94,7 +94,7 @@ public class TrainingTests(MnistFixture mnist) : IClassFixture<MnistFixture>
     public void Images_load_scaled_as_rows_or_as_a_pixel_sequence()
     {
         using var rows = mnist.Load(new DataOptions { TrainLimit = 10, TestLimit = 5 });
-        using var pixels = mnist.Load(new DataOptions { TrainLimit = 10, TestLimit = 5, PixelSequence = true });
+        using var pixels = mnist.Load(new DataOptions { TrainLimit = 10, TestLimit = 5, TimeSteps = 784 });
         Assert.Equal([10L, 28, 28], rows.TrainImages.shape);
         Assert.Equal([10L, 784, 1], pixels.TrainImages.shape);
         Assert.Equal(TorchSharp.torch.ScalarType.Int64, rows.TrainLabels.dtype);

@@ -22,12 +22,32 @@ public static class TrainCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images." };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images." };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its last checkpoint (results/checkpoints) instead of starting it again." };
-        var command = new Command("train", "Train a model × seed grid under the article protocol; runs already stored are skipped.")
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Learning rate (default: 0.01, or 0.001 with --optimizer adam)." };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (plain, the article's), momentum (0.9) or adam (Keras' defaults).", DefaultValueFactory = _ => "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "momentum", "adam");
+        var hiddenUnits = new Option<int>("--hidden-units") { Description = "Hidden units of the recurrent layer.", DefaultValueFactory = _ => 64 };
+        var steps = new Option<int>("--steps") { Description = "Time steps each image is read as (784 pixels in row-major chunks; must divide 784).", DefaultValueFactory = _ => 28 };
+        var permuted = new Option<bool>("--permuted") { Description = "Shuffle the pixels with the fixed stored permutation before cutting them into time steps." };
+        var noForgetBias = new Option<bool>("--no-unit-forget-bias") { Description = "LSTM: start the forget gate's bias at 0 instead of Keras' 1." };
+        var command = new Command("train", "Train a model × seed grid (the article's protocol unless told otherwise); runs already stored are skipped, never overwritten.")
         {
-            model, seeds, dataset, epochs, results, threads, trainLimit, testLimit, resume,
+            model, seeds, dataset, epochs, results, threads, trainLimit, testLimit, resume, learningRate, optimizer, hiddenUnits, steps, permuted, noForgetBias,
         };
-        command.SetAction((r, ct) => Task.FromResult(Run(r.GetValue(model)!, r.GetValue(seeds)!, r.GetValue(dataset)!, r.GetValue(epochs), r.GetValue(results)!,
-            r.GetValue(threads), new DataOptions { TrainLimit = r.GetValue(trainLimit), TestLimit = r.GetValue(testLimit) }, r.GetValue(resume), ct)));
+        command.SetAction((r, ct) =>
+        {
+            var optimizerKind = Optimizers.Parse(r.GetValue(optimizer)!);
+            var template = new TrainingOptions
+            {
+                Epochs = r.GetValue(epochs),
+                Threads = r.GetValue(threads),
+                Optimizer = optimizerKind,
+                LearningRate = r.GetValue(learningRate) ?? optimizerKind.UsualLearningRate(),
+                HiddenUnits = r.GetValue(hiddenUnits),
+                UnitForgetBias = !r.GetValue(noForgetBias),
+            };
+            var data = new DataOptions { TrainLimit = r.GetValue(trainLimit), TestLimit = r.GetValue(testLimit), TimeSteps = r.GetValue(steps), Permuted = r.GetValue(permuted) };
+            return Task.FromResult(Run(r.GetValue(model)!, r.GetValue(seeds)!, r.GetValue(dataset)!, template, r.GetValue(results)!, data, r.GetValue(resume), ct));
+        });
         return command;
     }
 
@@ -49,15 +69,14 @@ public static class TrainCommand
         return seeds.Distinct().ToList();
     }
 
-    private static int Run(string modelText, string seedsText, string datasetText, int epochs, string resultsDir, int? threads,
+    private static int Run(string modelText, string seedsText, string datasetText, TrainingOptions template, string resultsDir,
         DataOptions dataOptions, bool resume, CancellationToken ct)
     {
         IReadOnlyList<int> seeds;
-        TrainingOptions template;
         try
         {
             seeds = ParseSeeds(seedsText);
-            template = new TrainingOptions { Epochs = epochs, Threads = threads }.Validate();
+            template.Validate();
             dataOptions.Validate();
         }
         catch (ArgumentException e)
@@ -89,14 +108,14 @@ public static class TrainCommand
                     var progress = new SyncProgress<TrainingProgress>(p =>
                     {
                         if (p.Completed is { } e)
-                            Console.WriteLine($"  epoch {e.Epoch,2}/{p.Epochs}: train loss {e.TrainLoss:F4}, test accuracy {100 * e.TestAccuracy:F2}%, {e.Seconds:F1} s, RSS {e.RssMegabytes:N0} MB");
+                            Console.WriteLine($"  epoch {e.Epoch,2}/{p.Epochs}: train loss {e.TrainLoss:F4}, test accuracy {100 * e.TestAccuracy:F2}% (recomputed BN {100 * e.TestAccuracyRecomputedBn:F2}%), {e.Seconds:F1} s, RSS {e.RssMegabytes:N0} MB");
                     });
                     var run = Experiment.Run(kind, data, options, resultsDir, progress, ct, resume);
                     grid.Add(run.Record);
                     run.Training?.Model.Dispose();
                 }
         }
-        catch (Exception e) when (e is ResultsFileException or CheckpointException or DatasetException)
+        catch (Exception e) when (e is ResultsFileException or CheckpointException or DatasetException or TrainingDivergedException)
         {
             Console.Error.WriteLine(e.Message);
             return 1;

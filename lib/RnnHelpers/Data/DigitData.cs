@@ -23,20 +23,32 @@ public sealed record DataOptions
     /// <summary>Keep only the first N images of each class in both splits, applied before the limits (null: all).</summary>
     public int? PerClass { get; init; }
 
-    /// <summary>Read each image as 784 time steps of one pixel ([N,784,1]) instead of 28 rows of 28 ([N,28,28]).</summary>
-    public bool PixelSequence { get; init; }
+    /// <summary>
+    /// Time steps T each image is read as: its 784 pixels in row-major order, cut into T chunks of 784/T pixels
+    /// (features). 28 is the article's view (one row per step); 784 is one pixel per step (Le, Jaitly and Hinton 2015).
+    /// Must divide 784: 1, 2, 4, 7, 8, 14, 16, 28, 49, 56, 98, 112, 196, 392, 784.
+    /// </summary>
+    public int TimeSteps { get; init; } = 28;
+
+    /// <summary>
+    /// Shuffle the 784 pixels with one fixed permutation (<see cref="PixelPermutation"/>) before cutting them into time
+    /// steps: the "permuted MNIST" task, where neighbouring steps are no longer neighbouring pixels.
+    /// </summary>
+    public bool Permuted { get; init; }
 
     public void Validate()
     {
         if (TrainLimit is < 1) throw new ArgumentException($"TrainLimit must be at least 1 (or null for all); got {TrainLimit}.", nameof(TrainLimit));
         if (TestLimit is < 1) throw new ArgumentException($"TestLimit must be at least 1 (or null for all); got {TestLimit}.", nameof(TestLimit));
         if (PerClass is < 1) throw new ArgumentException($"PerClass must be at least 1 (or null for all); got {PerClass}.", nameof(PerClass));
+        if (TimeSteps < 1 || PixelPermutation.Pixels % TimeSteps != 0)
+            throw new ArgumentException($"TimeSteps must divide {PixelPermutation.Pixels} (e.g. 28, 56, 112, 196, 392, 784); got {TimeSteps}.", nameof(TimeSteps));
     }
 }
 
 /// <summary>
-/// A loaded dataset: images as float32 scaled by 1/255 ([N,28,28] by default, rows as time
-/// steps) and labels as int64, for both splits.
+/// A loaded dataset: images as float32 scaled by 1/255, shaped [N, time steps, features] ([N,28,28] by default, rows
+/// as time steps; see <see cref="DataOptions.TimeSteps"/>), and labels as int64 [N], for both splits.
 /// </summary>
 public sealed class DigitData : IDisposable
 {
@@ -60,10 +72,10 @@ public sealed class DigitData : IDisposable
     public int TrainCount => (int)TrainImages.shape[0];
     public int TestCount => (int)TestImages.shape[0];
 
-    /// <summary>Time steps per sequence (28 rows, or 784 pixels).</summary>
+    /// <summary>Time steps per sequence (28 rows by default).</summary>
     public int TimeSteps => (int)TrainImages.shape[1];
 
-    /// <summary>Features per time step (28 pixels, or 1).</summary>
+    /// <summary>Features per time step (784 / time steps: 28 pixels by default).</summary>
     public int Features => (int)TrainImages.shape[2];
 
     public IReadOnlyList<string> ClassNames => Info.ClassNames;
@@ -82,21 +94,28 @@ public sealed class DigitData : IDisposable
         options ??= new DataOptions();
         options.Validate();
         TorchRuntime.EnsureInitialized();
-        var (trX, trY) = ToTensors(IdxReader.ReadPair(trainImages, trainLabels), options.PerClass, options.TrainLimit, options.PixelSequence);
-        var (teX, teY) = ToTensors(IdxReader.ReadPair(testImages, testLabels), options.PerClass, options.TestLimit, options.PixelSequence);
+        var (trX, trY) = ToTensors(IdxReader.ReadPair(trainImages, trainLabels), options.PerClass, options.TrainLimit, options);
+        var (teX, teY) = ToTensors(IdxReader.ReadPair(testImages, testLabels), options.PerClass, options.TestLimit, options);
         return new DigitData(info, options, trX, trY, teX, teY);
     }
 
     public Tensor Images(Split split) => split == Split.Train ? TrainImages : TestImages;
     public Tensor Labels(Split split) => split == Split.Train ? TrainLabels : TestLabels;
 
-    /// <summary>One image as a 28 x 28 array of values in [0,1], for plotting.</summary>
+    /// <summary>One image as a 28 x 28 array of values in [0,1], for plotting (in the original pixel order, also when permuted).</summary>
     public float[,] Image(Split split, int index)
     {
         var images = Images(split);
         if (index < 0 || index >= images.shape[0])
             throw new ArgumentOutOfRangeException(nameof(index), index, $"{split} split holds {images.shape[0]} images.");
-        var flat = images[index].reshape(-1).data<float>().ToArray();
+        var stored = images[index].reshape(-1).data<float>().ToArray();
+        var flat = stored;
+        if (Options.Permuted)
+        {
+            flat = new float[stored.Length];
+            var permutation = PixelPermutation.Order;
+            for (int i = 0; i < stored.Length; i++) flat[permutation[i]] = stored[i];
+        }
         int side = (int)Math.Sqrt(flat.Length);
         var result = new float[side, side];
         Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(float));
@@ -126,7 +145,7 @@ public sealed class DigitData : IDisposable
         return found.SelectMany(f => f.Count == perClass ? f : f.Concat(Enumerable.Repeat(-1, perClass - f.Count))).ToArray();
     }
 
-    private static (Tensor Images, Tensor Labels) ToTensors((IdxImages Images, byte[] Labels) data, int? perClass, int? limit, bool pixelSequence)
+    private static (Tensor Images, Tensor Labels) ToTensors((IdxImages Images, byte[] Labels) data, int? perClass, int? limit, DataOptions options)
     {
         var (images, labels) = data;
         int pixels = images.Rows * images.Columns;
@@ -142,12 +161,20 @@ public sealed class DigitData : IDisposable
 
         var bytes = new byte[indices.Length * pixels];
         var labelValues = new long[indices.Length];
+        var permutation = options.Permuted ? PixelPermutation.Order : null;
         for (int j = 0; j < indices.Length; j++)
         {
-            Buffer.BlockCopy(images.Pixels, indices[j] * pixels, bytes, j * pixels, pixels);
+            if (permutation is null)
+                Buffer.BlockCopy(images.Pixels, indices[j] * pixels, bytes, j * pixels, pixels);
+            else
+                for (int p = 0; p < pixels; p++) bytes[j * pixels + p] = images.Pixels[indices[j] * pixels + permutation[p]];
             labelValues[j] = labels[indices[j]];
         }
-        long[] shape = pixelSequence ? [indices.Length, pixels, 1] : [indices.Length, images.Rows, images.Columns];
+        if (pixels % options.TimeSteps != 0)
+            throw new ArgumentException($"TimeSteps {options.TimeSteps} does not divide the {pixels} pixels of an image.", nameof(options));
+        long[] shape = options.TimeSteps == images.Rows && !options.Permuted
+            ? [indices.Length, images.Rows, images.Columns]
+            : [indices.Length, options.TimeSteps, pixels / options.TimeSteps];
         using var raw = tensor(bytes, shape, ScalarType.Byte);
         var x = raw.to_type(ScalarType.Float32).div_(255f);
         return (x, tensor(labelValues, ScalarType.Int64));

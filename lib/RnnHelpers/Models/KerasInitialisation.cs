@@ -30,7 +30,7 @@ internal static class KerasInitialisation
             var bhh = recurrent.named_parameters().Single(p => p.name.StartsWith("bias_hh")).parameter;
             bhh.requires_grad = false;
         }
-        if (model.Kind == RecurrentKind.Lstm)
+        if (model.Kind == RecurrentKind.Lstm && model.UnitForgetBias)
         {
             // PyTorch gate order is input, forget, cell, output: rows [H, 2H) are the forget gate.
             var bih = recurrent.named_parameters().Single(p => p.name.StartsWith("bias_ih")).parameter;

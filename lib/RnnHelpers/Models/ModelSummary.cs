@@ -15,12 +15,12 @@ public sealed record ModelSummary(string ModelName, IReadOnlyList<LayerSummary> 
 
     /// <summary>
     /// Counts parameters the Keras way: trainable tensors plus BatchNorm's moving mean and
-    /// variance; leaves out the frozen PyTorch-only bias and BatchNorm's batch counter.
+    /// variance; leaves out the frozen PyTorch-only bias.
     /// </summary>
     public static ModelSummary Of(RecurrentClassifier model)
     {
         long Trainable(TorchSharp.torch.nn.Module m) => m.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
-        long moving = model.BatchNormalization.running_mean!.numel() + model.BatchNormalization.running_var!.numel();
+        long moving = model.BatchNormalization.MovingMean.numel() + model.BatchNormalization.MovingVariance.numel();
         string h = $"(None, {model.HiddenUnits})";
         string rnnName = model.Kind switch { RecurrentKind.SimpleRnn => "simple_rnn", RecurrentKind.Lstm => "lstm", _ => "gru" };
         return new ModelSummary(model.Kind.DisplayName(),

@@ -9,6 +9,8 @@ namespace RnnHelpers.Models;
 /// <summary>
 /// Keras' <c>Sequential([RNN(64), BatchNormalization(), Dense(10)])</c> on TorchSharp: a recurrent
 /// layer whose last output feeds batch normalisation and a linear layer producing logits.
+/// Keras' defaults throughout: initialisation (<see cref="KerasInitialisation"/>), one bias per gate for SimpleRNN
+/// and LSTM, GRU with reset_after=True, and Keras' own batch normalisation (<see cref="KerasBatchNormalization"/>).
 /// </summary>
 public sealed class RecurrentClassifier : Module<Tensor, Tensor>
 {
@@ -18,10 +20,14 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     private readonly FusedRecurrentLayer? simple_rnn;
     private readonly FusedRecurrentLayer? lstm;
     private readonly FusedRecurrentLayer? gru;
-    private readonly BatchNorm1d batch_normalization;
+    private readonly KerasBatchNormalization batch_normalization;
     private readonly Linear dense;
 
-    public RecurrentClassifier(RecurrentKind kind, int hiddenUnits = 64, int features = 28)
+    /// <param name="kind">The recurrent layer.</param>
+    /// <param name="hiddenUnits">Width of the recurrent layer (the article: 64).</param>
+    /// <param name="features">Features per time step (28 pixels of a row in the article's view).</param>
+    /// <param name="unitForgetBias">LSTM only: start the forget gate's bias at 1 (Keras' unit_forget_bias, the default) or 0.</param>
+    public RecurrentClassifier(RecurrentKind kind, int hiddenUnits = 64, int features = 28, bool unitForgetBias = true)
         : base(kind.DisplayName())
     {
         if (hiddenUnits < 1)
@@ -33,6 +39,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         Kind = kind;
         HiddenUnits = hiddenUnits;
         Features = features;
+        UnitForgetBias = unitForgetBias;
         var recurrent = new FusedRecurrentLayer(kind, features, hiddenUnits);
         switch (kind)
         {
@@ -40,8 +47,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
             case RecurrentKind.Lstm: lstm = recurrent; break;
             default: gru = recurrent; break;
         }
-        // Keras: momentum 0.99 for the moving average is PyTorch's momentum 0.01.
-        batch_normalization = BatchNorm1d(hiddenUnits, eps: 1e-3, momentum: 0.01);
+        batch_normalization = new KerasBatchNormalization(hiddenUnits, momentum: 0.99, epsilon: 1e-3);
         dense = Linear(hiddenUnits, Classes);
         RegisterComponents();
         KerasInitialisation.Apply(this);
@@ -50,11 +56,12 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     public RecurrentKind Kind { get; }
     public int HiddenUnits { get; }
     public int Features { get; }
+    public bool UnitForgetBias { get; }
 
     /// <summary>The recurrent layer.</summary>
     public FusedRecurrentLayer RecurrentLayer => simple_rnn ?? lstm ?? gru!;
 
-    public BatchNorm1d BatchNormalization => batch_normalization;
+    public KerasBatchNormalization BatchNormalization => batch_normalization;
     public Linear Dense => dense;
 
     /// <summary>
@@ -70,10 +77,26 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     /// <summary>x: [batch, time steps, features] -> logits [batch, 10].</summary>
     public override Tensor forward(Tensor x)
     {
+        using var scope = NewDisposeScope();
+        var last = LastHiddenState(x);
+        return dense.call(batch_normalization.call(last)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The recurrent layer's output after the last time step, h_T: x [batch, time steps, features] -> [batch, hidden units].</summary>
+    public Tensor LastHiddenState(Tensor x)
+    {
         if (x.dim() != 3 || x.shape[2] != Features)
             throw new ArgumentException($"Expected input [batch, time steps, {Features}], got [{string.Join(", ", x.shape)}].", nameof(x));
+        return RecurrentLayer.call(x);
+    }
+
+    /// <summary>
+    /// Logits [batch, 10] from h_T [batch, hidden units] in inference, normalised with the given statistics
+    /// (mean, variance: [hidden units]) instead of the moving averages.
+    /// </summary>
+    public Tensor Classify(Tensor lastHiddenState, Tensor mean, Tensor variance)
+    {
         using var scope = NewDisposeScope();
-        var last = RecurrentLayer.call(x);
-        return dense.call(batch_normalization.call(last)).MoveToOuterDisposeScope();
+        return dense.call(batch_normalization.Normalize(lastHiddenState, mean, variance)).MoveToOuterDisposeScope();
     }
 }

@@ -10,7 +10,10 @@ public sealed class ResultsFileException(string filePath, string problem, Except
     public string FilePath { get; } = filePath;
 }
 
-/// <summary>A folder of run files (one JSON per run), written atomically.</summary>
+/// <summary>
+/// A folder of run files (one JSON per run), written atomically. A stored run is reference data: saving a run whose
+/// file exists already is refused (<see cref="ResultsFileException"/>) unless the caller asks to replace it.
+/// </summary>
 public sealed class ResultsStore
 {
     public static readonly JsonSerializerOptions Json = new()
@@ -29,11 +32,16 @@ public sealed class ResultsStore
 
     public bool Contains(RunKey key) => File.Exists(PathOf(key));
 
-    /// <summary>Writes the run under its key: to a unique temporary file first, then renamed over the target.</summary>
-    public string Save(RunRecord run)
+    /// <summary>
+    /// Writes the run under its key: to a unique temporary file first, then renamed into place. Throws
+    /// <see cref="ResultsFileException"/> when the run is stored already and <paramref name="replace"/> is false.
+    /// </summary>
+    public string Save(RunRecord run, bool replace = false)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = PathOf(run.Key);
+        if (!replace && File.Exists(path))
+            throw new ResultsFileException(path, "exists already; stored runs are never overwritten (delete the file to train it again)");
         var temp = Path.Combine(Directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -42,7 +50,7 @@ public sealed class ResultsStore
                 JsonSerializer.Serialize(stream, run, Json);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, path, overwrite: true);
+            File.Move(temp, path, overwrite: replace);
         }
         finally
         {
@@ -85,10 +93,19 @@ public sealed class ResultsStore
         }
         if (run is null)
             throw new ResultsFileException(path, "is empty (null)");
-        if (run.SchemaVersion != RunRecord.CurrentSchema)
-            throw new ResultsFileException(path, $"has schema version {run.SchemaVersion}, expected {RunRecord.CurrentSchema}");
+        if (run.SchemaVersion is < 1 or > RunRecord.CurrentSchema)
+            throw new ResultsFileException(path, $"has schema version {run.SchemaVersion}; this library reads versions 1 to {RunRecord.CurrentSchema}");
         if (run.History is null || run.History.Count == 0 || run.History.Count != run.Epochs || run.Summary is null || run.Provenance is null)
             throw new ResultsFileException(path, $"is incomplete: {run.History?.Count ?? 0} epochs recorded of {run.Epochs}");
+        if (run.SchemaVersion == 1)
+        {
+            // Schema 1 predates the sequence view, optimiser, forget-gate option and thread count in the key: every
+            // such run used the defaults, and its thread count is in its provenance. Its file name lacked the count.
+            run = run with { Optimizer = "sgd", UnitForgetBias = true, TimeSteps = RunKey.DefaultTimeSteps, Permuted = false, Threads = run.Provenance.Threads };
+            if (Path.GetFileName(path) != run.Key.LegacyFileName && Path.GetFileName(path) != run.Key.FileName)
+                throw new ResultsFileException(path, $"holds the run {run.Key.LegacyFileName}; the file name does not match its content");
+            return run;
+        }
         if (Path.GetFileName(path) != run.Key.FileName)
             throw new ResultsFileException(path, $"holds the run {run.Key.FileName}; the file name does not match its content");
         return run;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using RnnHelpers.Models;
+using RnnHelpers.Results;
 using static TorchSharp.torch;
 
 namespace RnnHelpers.Training;
@@ -27,19 +28,32 @@ public sealed class Checkpoints(string directory, string run)
     public string Run { get; } = run;
     private string StatePath => Path.Combine(Directory, Run + ".checkpoint.json");
 
+    /// <summary>
+    /// Writes the checkpoint whole or not at all: weights and state go to temporary files first, and only when both
+    /// are complete are they renamed into place; on any failure both temporary files are removed.
+    /// </summary>
     public void Save(RecurrentClassifier model, IReadOnlyList<EpochRecord> history)
     {
         System.IO.Directory.CreateDirectory(Directory);
         int epoch = history.Count;
         var weights = Path.Combine(Directory, $"{Run}.epoch{epoch}.weights");
         var tempWeights = weights + $".{Guid.NewGuid():N}.tmp";
-        model.save(tempWeights);
-        File.Move(tempWeights, weights, overwrite: true);
-
-        var state = new CheckpointState(Run, epoch, Path.GetFileName(weights), Sha256(weights), history);
         var tempState = StatePath + $".{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(tempState, JsonSerializer.Serialize(state));
-        File.Move(tempState, StatePath, overwrite: true);
+        CheckpointState state;
+        try
+        {
+            model.save(tempWeights);
+            state = new CheckpointState(Run, epoch, Path.GetFileName(weights), Sha256(tempWeights), history);
+            File.WriteAllText(tempState, JsonSerializer.Serialize(state, ResultsStore.Json));
+            File.Move(tempWeights, weights, overwrite: true);
+            File.Move(tempState, StatePath, overwrite: true);
+        }
+        finally
+        {
+            foreach (var temp in new[] { tempWeights, tempState })
+                if (File.Exists(temp))
+                    File.Delete(temp);
+        }
 
         foreach (var old in System.IO.Directory.GetFiles(Directory, $"{Run}.epoch*.weights"))
             if (Path.GetFileName(old) != state.WeightsFile)
@@ -54,7 +68,7 @@ public sealed class Checkpoints(string directory, string run)
         CheckpointState? state;
         try
         {
-            state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(StatePath));
+            state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(StatePath), ResultsStore.Json);
         }
         catch (JsonException e)
         {

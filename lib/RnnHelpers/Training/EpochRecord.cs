@@ -1,40 +1,24 @@
 namespace RnnHelpers.Training;
 
-/// <summary>What one epoch did: losses and accuracies (fractions in [0,1]), time, and memory.</summary>
+/// <summary>
+/// What one epoch did: losses (mean cross-entropy, nats) and accuracies (fractions in [0,1]), time, and memory.
+/// <see cref="TrainLoss"/> and <see cref="TrainAccuracy"/> are running figures over the epoch's batches in training
+/// mode; <see cref="TestLoss"/> and <see cref="TestAccuracy"/> are measured after the epoch with batch normalisation's
+/// moving averages (the article's protocol). The <c>RecomputedBn</c> figures use population statistics recomputed over
+/// a fixed training subset (the first 10,000 training images) with the weights frozen; <c>TrainSubset</c> figures are
+/// inference-mode accuracies on that subset. Those four are null in runs stored before schema version 2.
+/// </summary>
 public sealed record EpochRecord(
     int Epoch,
     double TrainLoss,
     double TrainAccuracy,
     double TestLoss,
     double TestAccuracy,
+    double? TestLossRecomputedBn,
+    double? TestAccuracyRecomputedBn,
+    double? TrainSubsetAccuracy,
+    double? TrainSubsetAccuracyRecomputedBn,
     double Seconds,
     double SamplesPerSecond,
     double EvalSeconds,
     double RssMegabytes);
-
-/// <summary>Whether a progress report is about a batch or a finished epoch.</summary>
-public enum ProgressKind
-{
-    Batch,
-    Epoch,
-}
-
-/// <summary>A progress report: running loss and accuracy of the current epoch; <see cref="Completed"/> at epoch end.</summary>
-public sealed record TrainingProgress(
-    ProgressKind Kind,
-    int Epoch,
-    int Epochs,
-    int Batch,
-    int Batches,
-    double RunningLoss,
-    double RunningAccuracy,
-    EpochRecord? Completed);
-
-/// <summary>Loss became NaN or infinite: training stopped at the named epoch and batch.</summary>
-public sealed class TrainingDivergedException(int epoch, int batch, double loss)
-    : Exception($"Training diverged: loss is {loss} at epoch {epoch}, batch {batch}. Try a smaller LearningRate.")
-{
-    public int Epoch { get; } = epoch;
-    public int Batch { get; } = batch;
-    public double Loss { get; } = loss;
-}

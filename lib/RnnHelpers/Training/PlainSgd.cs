@@ -9,7 +9,7 @@ namespace RnnHelpers.Training;
 /// only finalizers free; with ~5 parameters and ~940 steps an epoch that fragments the native
 /// heap (the LSTM grew to ~4 GB). Here one Scalar lives as long as the optimiser.
 /// </summary>
-public sealed class PlainSgd : IDisposable
+public sealed class PlainSgd : IOptimizer
 {
     private readonly IReadOnlyList<Tensor> _parameters;
     private readonly Scalar _negativeLearningRate;
@@ -22,6 +22,8 @@ public sealed class PlainSgd : IDisposable
     }
 
     public double LearningRate { get; }
+
+    public bool HasState => false;
 
     /// <summary>
     /// Drops the gradients (PyTorch's <c>set_to_none</c>): the next backward pass then stores its gradients

@@ -7,54 +7,66 @@ using static TorchSharp.torch;
 
 namespace RnnHelpers.Training;
 
-/// <summary>A trained model with its per-epoch history.</summary>
-public sealed class TrainingResult(RecurrentKind kind, TrainingOptions options, RecurrentClassifier model, IReadOnlyList<EpochRecord> history, int threads)
-{
-    public RecurrentKind Kind { get; } = kind;
-    public TrainingOptions Options { get; } = options;
-    public RecurrentClassifier Model { get; } = model;
-    public IReadOnlyList<EpochRecord> History { get; } = history;
-    public int Threads { get; } = threads;
-
-    public EpochRecord Final => History[^1];
-    public EpochRecord Best => History.MaxBy(e => e.TestAccuracy)!;
-}
+/// <summary>
+/// Called after a training step with the model, the epoch and the batch (both 1-based), e.g. to evaluate the model every
+/// 50 batches. The model is in training mode; a probe that changes its mode must restore it.
+/// </summary>
+public delegate void BatchProbe(RecurrentClassifier model, int epoch, int batch);
 
 /// <summary>Trains a <see cref="RecurrentClassifier"/> under the article protocol.</summary>
 public static class Trainer
 {
+    /// <summary>Training images whose h_T give the recomputed population statistics after each epoch: the first this many.</summary>
+    public const int PopulationStatisticsImages = 10_000;
+
     /// <summary>
     /// Trains from scratch, or, when <paramref name="checkpoints"/> holds a checkpoint of this run,
     /// continues after its last completed epoch; the history is the same either way.
+    /// Throws <see cref="TrainingDivergedException"/> when the loss, a parameter or a moving statistic stops being finite.
     /// </summary>
     public static TrainingResult Train(RecurrentKind kind, DigitData data, TrainingOptions? options = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, Checkpoints? checkpoints = null)
+        IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, Checkpoints? checkpoints = null,
+        BatchProbe? probe = null)
     {
         options = (options ?? new TrainingOptions()).Validate();
-        TorchRuntime.EnsureInitialized(options.Threads);
-        int threads = TorchRuntime.Threads; // the row blocks of the kernels; libtorch itself runs on one thread
+        int threads = options.ResolvedThreads; // the row blocks of the kernels; libtorch itself runs on one thread
+        TorchRuntime.EnsureInitialized(threads);
 
         manual_seed(options.Seed);
-        var model = new RecurrentClassifier(kind, options.HiddenUnits, data.Features);
+        var model = new RecurrentClassifier(kind, options.HiddenUnits, data.Features, options.UnitForgetBias);
         var history = new List<EpochRecord>(checkpoints?.TryRestore(model) ?? []);
         if (history.Count > options.Epochs)
             throw new CheckpointException(checkpoints!.Directory, $"holds {history.Count} epochs of {checkpoints.Run}, more than the {options.Epochs} asked for");
         foreach (var done in history)
             progress?.Report(new TrainingProgress(ProgressKind.Epoch, done.Epoch, options.Epochs, 1, 1, done.TrainLoss, done.TrainAccuracy, done));
-        using var optimizer = new PlainSgd(model.TrainableParameters, options.LearningRate);
+        using var optimizer = Optimizers.Create(options.Optimizer, model.TrainableParameters, options.LearningRate);
+        if (history.Count > 0 && optimizer.HasState)
+            throw new CheckpointException(checkpoints!.Directory, $"{checkpoints.Run} uses {options.Optimizer}, whose state checkpoints do not keep; delete the checkpoint or train without resuming");
+        int statisticsImages = Math.Min(PopulationStatisticsImages, data.TrainCount);
+        using var statisticsX = data.TrainImages.narrow(0, 0, statisticsImages);
+        using var statisticsY = data.TrainLabels.narrow(0, 0, statisticsImages);
         for (int epoch = history.Count + 1; epoch <= options.Epochs; epoch++)
         {
             ct.ThrowIfCancellationRequested();
-            history.Add(RunEpoch(model, optimizer, data, options, epoch, progress, ct));
+            history.Add(RunEpoch(model, optimizer, data, options, epoch, progress, ct, probe, statisticsX, statisticsY));
             checkpoints?.Save(model, history);
         }
         return new TrainingResult(kind, options, model, history, threads);
     }
 
-    /// <summary>One epoch of SGD over the shuffled training split, then a test-set evaluation.</summary>
-    public static EpochRecord RunEpoch(RecurrentClassifier model, PlainSgd optimizer, DigitData data, TrainingOptions options,
-        int epoch, IProgress<TrainingProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// One epoch over the shuffled training split, then the end-of-epoch evaluation (<see cref="Evaluator.EvaluateEpoch"/>)
+    /// with population statistics from <paramref name="statisticsImages"/> (default: the first
+    /// <see cref="PopulationStatisticsImages"/> training images).
+    /// </summary>
+    public static EpochRecord RunEpoch(RecurrentClassifier model, IOptimizer optimizer, DigitData data, TrainingOptions options,
+        int epoch, IProgress<TrainingProgress>? progress, CancellationToken ct, BatchProbe? probe = null,
+        Tensor? statisticsImages = null, Tensor? statisticsLabels = null)
     {
+        using var scope = NewDisposeScope();
+        int subset = Math.Min(PopulationStatisticsImages, data.TrainCount);
+        statisticsImages ??= data.TrainImages.narrow(0, 0, subset);
+        statisticsLabels ??= data.TrainLabels.narrow(0, 0, subset);
         var clock = Stopwatch.StartNew();
         int count = data.TrainCount, batches = Batches.Count(count, options.BatchSize);
         var order = Batches.EpochOrder(count, options.Seed, epoch);
@@ -62,40 +74,61 @@ public static class Trainer
         long correct = 0, seen = 0;
         int batch = 0;
         model.train();
-        using var threading = model.ThreadScope();
-        foreach (var (xBatch, yBatch) in Batches.Enumerate(data.TrainImages, data.TrainLabels, options.BatchSize, order))
+        using (var threading = model.ThreadScope())
         {
-            using var x = xBatch;
-            using var y = yBatch;
-            batch++;
-            using (var scope = NewDisposeScope())
+            foreach (var (xBatch, yBatch) in Batches.Enumerate(data.TrainImages, data.TrainLabels, options.BatchSize, order))
             {
-                optimizer.ZeroGrad();
-                var logits = model.call(x);
-                var loss = nn.functional.cross_entropy(logits, y);
-                double lossValue = loss.item<float>();
-                if (!double.IsFinite(lossValue))
-                    throw new TrainingDivergedException(epoch, batch, lossValue);
-                FusedRecurrentLayer.Backward(loss);
-                optimizer.Step();
+                using var x = xBatch;
+                using var y = yBatch;
+                batch++;
+                using (var batchScope = NewDisposeScope())
+                {
+                    optimizer.ZeroGrad();
+                    var logits = model.call(x);
+                    var loss = nn.functional.cross_entropy(logits, y);
+                    double lossValue = loss.item<float>();
+                    if (!double.IsFinite(lossValue))
+                        throw new TrainingDivergedException(epoch, batch, "loss", lossValue);
+                    FusedRecurrentLayer.Backward(loss);
+                    optimizer.Step();
+                    ThrowIfNotFinite(model, epoch, batch);
 
-                long size = y.shape[0];
-                lossSum += lossValue * size;
-                correct += logits.argmax(1).eq(y).sum().item<long>();
-                seen += size;
+                    long size = y.shape[0];
+                    lossSum += lossValue * size;
+                    correct += logits.argmax(1).eq(y).sum().item<long>();
+                    seen += size;
+                }
+                progress?.Report(new TrainingProgress(ProgressKind.Batch, epoch, options.Epochs, batch, batches, lossSum / seen, correct / (double)seen, null));
+                probe?.Invoke(model, epoch, batch);
+                ct.ThrowIfCancellationRequested();
             }
-            progress?.Report(new TrainingProgress(ProgressKind.Batch, epoch, options.Epochs, batch, batches, lossSum / seen, correct / (double)seen, null));
-            ct.ThrowIfCancellationRequested();
         }
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         var evalClock = Stopwatch.StartNew();
-        var test = Evaluator.Predict(model, data.TestImages, data.TestLabels, options.EvalBatchSize);
+        var evaluation = Evaluator.EvaluateEpoch(model, data.TestImages, data.TestLabels, statisticsImages, statisticsLabels, options.EvalBatchSize);
         double evalSeconds = evalClock.Elapsed.TotalSeconds;
 
-        var record = new EpochRecord(epoch, lossSum / seen, correct / (double)seen, test.Loss, test.Accuracy,
+        var record = new EpochRecord(epoch, lossSum / seen, correct / (double)seen, evaluation.TestLoss, evaluation.TestAccuracy,
+            evaluation.TestLossRecomputedBn, evaluation.TestAccuracyRecomputedBn, evaluation.TrainSubsetAccuracy, evaluation.TrainSubsetAccuracyRecomputedBn,
             trainSeconds, seen / trainSeconds, evalSeconds, ProcessMemory.RssMegabytes());
         progress?.Report(new TrainingProgress(ProgressKind.Epoch, epoch, options.Epochs, batches, batches, record.TrainLoss, record.TrainAccuracy, record));
         return record;
+    }
+
+    /// <summary>Every parameter and buffer (moving statistics) must stay finite after a step; the first that does not ends training.</summary>
+    private static void ThrowIfNotFinite(RecurrentClassifier model, int epoch, int batch)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(model.named_buffers()))
+        {
+            using var finite = tensor.isfinite().all();
+            if (finite.item<bool>())
+                continue;
+            using var flat = tensor.reshape(-1);
+            using var bad = flat.isfinite().logical_not().nonzero();
+            double value = flat[bad[0, 0].item<long>()].item<float>();
+            throw new TrainingDivergedException(epoch, batch, name, value);
+        }
     }
 }

@@ -12,8 +12,24 @@ public sealed record TrainingOptions
     public int HiddenUnits { get; init; } = 64;
     public int Seed { get; init; } = 42;
 
-    /// <summary>Torch intra-op threads; null uses every core.</summary>
+    /// <summary>The optimiser; the article's is plain SGD.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>LSTM only: start the forget gate's bias at 1 (Keras' unit_forget_bias, the default) instead of 0.</summary>
+    public bool UnitForgetBias { get; init; } = true;
+
+    /// <summary>
+    /// Threads of the run: the recurrent kernels split each batch into this many row blocks (libtorch itself runs on
+    /// one thread while a model trains or evaluates). Null uses every core. Part of a run's key, because the order in
+    /// which the blocks' partial gradients are summed depends on it.
+    /// </summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// The thread count a run with these options uses on this machine: <see cref="Threads"/> (or every core), never more
+    /// than the machine's cores, because the kernels never split a batch into more blocks than that.
+    /// </summary>
+    public int ResolvedThreads => Math.Min(Threads ?? Environment.ProcessorCount, Environment.ProcessorCount);
 
     /// <summary>Batch size for test-set evaluation; evaluation needs no gradients, so larger is faster.</summary>
     public int EvalBatchSize { get; init; } = 2000;
@@ -26,6 +42,7 @@ public sealed record TrainingOptions
         if (double.IsNaN(LearningRate) || double.IsInfinity(LearningRate) || LearningRate <= 0)
             throw Bad(nameof(LearningRate), LearningRate, "a finite number greater than 0");
         if (HiddenUnits < 1) throw Bad(nameof(HiddenUnits), HiddenUnits, "at least 1");
+        if (!Enum.IsDefined(Optimizer)) throw Bad(nameof(Optimizer), Optimizer, "sgd, momentum or adam");
         if (Threads is < 1) throw Bad(nameof(Threads), Threads, "at least 1 (or null for all cores)");
         if (EvalBatchSize < 1) throw Bad(nameof(EvalBatchSize), EvalBatchSize, "at least 1");
         return this;

@@ -1,0 +1,95 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace RnnHelpers.Models;
+
+/// <summary>
+/// Keras' <c>BatchNormalization()</c> on a 2-D input [batch, units], as in Keras 3's
+/// <c>keras/src/layers/normalization/batch_normalization.py</c> (<c>BatchNormalization.call</c>, non-fused path):
+/// in training, y = γ (x − μ_B) / √(σ²_B + ε) + β with the batch mean μ_B and the <b>biased</b> batch variance
+/// σ²_B (<c>ops.moments</c>), and the moving averages move towards the same biased statistics:
+/// moving = moving · momentum + batch · (1 − momentum). In inference, y uses the moving mean and variance.
+/// </summary>
+/// <remarks>
+/// libtorch's <c>BatchNorm1d</c> differs in one place: its running variance follows the unbiased batch variance
+/// (· n/(n−1)), which is NaN for a batch of one. Here a batch of one trains as in Keras: its variance is 0,
+/// the output is β. Names follow Keras (<c>gamma</c>, <c>beta</c>, <c>moving_mean</c>, <c>moving_variance</c>).
+/// Errors: <see cref="ArgumentException"/> for an input that is not [batch ≥ 1, units].
+/// </remarks>
+public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
+{
+    private readonly Parameter gamma;
+    private readonly Parameter beta;
+    private readonly Tensor moving_mean;
+    private readonly Tensor moving_variance;
+
+    /// <param name="units">Features normalised (the hidden units of the layer before).</param>
+    /// <param name="momentum">Keras' momentum of the moving averages (0.99: each batch moves them by 1%).</param>
+    /// <param name="epsilon">Added to the variance before the square root (Keras' default 1e-3).</param>
+    public KerasBatchNormalization(int units, double momentum = 0.99, double epsilon = 1e-3) : base("BatchNormalization")
+    {
+        if (units < 1)
+            throw new ArgumentException($"HiddenUnits must be at least 1; got {units}.", nameof(units));
+        if (!(momentum >= 0 && momentum < 1))
+            throw new ArgumentException($"Momentum must be in [0, 1); got {momentum}.", nameof(momentum));
+        if (!(epsilon > 0))
+            throw new ArgumentException($"Epsilon must be greater than 0; got {epsilon}.", nameof(epsilon));
+        Units = units;
+        Momentum = momentum;
+        Epsilon = epsilon;
+        gamma = Parameter(ones(units));
+        beta = Parameter(zeros(units));
+        moving_mean = zeros(units);
+        moving_variance = ones(units);
+        RegisterComponents();
+    }
+
+    public int Units { get; }
+    public double Momentum { get; }
+    public double Epsilon { get; }
+
+    /// <summary>γ [units], trained.</summary>
+    public Parameter Gamma => gamma;
+
+    /// <summary>β [units], trained.</summary>
+    public Parameter Beta => beta;
+
+    /// <summary>Moving mean [units] (a buffer: saved with the model, not trained).</summary>
+    public Tensor MovingMean => moving_mean;
+
+    /// <summary>Moving variance [units] (a buffer: saved with the model, not trained).</summary>
+    public Tensor MovingVariance => moving_variance;
+
+    /// <summary>x: [batch, units] -> [batch, units]. Training mode normalises with the batch's statistics and updates the moving ones.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        if (x.dim() != 2 || x.shape[1] != Units || x.shape[0] < 1)
+            throw new ArgumentException($"Expected input [batch, {Units}] with at least one row, got [{string.Join(", ", x.shape)}].", nameof(x));
+        if (!training)
+            return Normalize(x, moving_mean, moving_variance);
+
+        // The same fused libtorch kernel as BatchNorm1d for the output and its gradients (batch statistics,
+        // biased variance); the moving averages are updated here, from the biased variance, as Keras does.
+        var y = nn.functional.batch_norm(x, null, null, gamma, beta, training: true, momentum: 0, eps: Epsilon);
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        {
+            var detached = x.detach();
+            var mean = detached.mean([0L]);
+            var variance = detached.var(0L, unbiased: false);
+            moving_mean.mul_(Momentum).add_(mean, alpha: 1 - Momentum);
+            moving_variance.mul_(Momentum).add_(variance, alpha: 1 - Momentum);
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// Inference with given statistics: γ (x − mean) / √(variance + ε) + β. x: [batch, units]; mean, variance: [units].
+    /// With the moving averages this is the layer's own inference; with statistics recomputed over training data
+    /// it is the "population statistics" evaluation of Ioffe and Szegedy (2015), Algorithm 2.
+    /// </summary>
+    public Tensor Normalize(Tensor x, Tensor mean, Tensor variance) =>
+        nn.functional.batch_norm(x, mean, variance, gamma, beta, training: false, momentum: 0, eps: Epsilon);
+}
