@@ -34,8 +34,12 @@ public class ResultsTests
     public void Subsets_and_options_are_part_of_the_key()
     {
         var full = Run("gru", 1, 0.9).Key;
-        Assert.Equal("mnist-gru-seed1-e1.json", full.FileName);
-        Assert.Equal("mnist-gru-seed1-e1-lr0.05-train2000-test500.json", (full with { LearningRate = 0.05, TrainLimit = 2000, TestLimit = 500 }).FileName);
+        Assert.Equal("mnist-gru-seed1-e1-t2.json", full.FileName);
+        Assert.Equal("mnist-gru-seed1-e1-lr0.05-train2000-test500-t2.json", (full with { LearningRate = 0.05, TrainLimit = 2000, TestLimit = 500 }).FileName);
+        Assert.Equal("mnist-gru-seed1-e1-h32-adam-nofb-steps784-perm-t1.json",
+            (full with { HiddenUnits = 32, Optimizer = "adam", UnitForgetBias = false, TimeSteps = 784, Permuted = true, Threads = 1 }).FileName);
+        Assert.NotEqual(full, full with { Threads = 1 });
+        Assert.Equal(full.Setting, (full with { Threads = 1, Seed = 9 }).Setting);
     }
 
     [Fact]
@@ -44,12 +48,12 @@ public class ResultsTests
         using var dir = new TempDir();
         var store = new ResultsStore(dir.Path);
         store.Save(Run("lstm", 1, 0.9));
-        var corrupt = dir.File("mnist-gru-seed1-e1.json");
+        var corrupt = dir.File("mnist-gru-seed1-e1-t2.json");
         File.WriteAllText(corrupt, "{ \"schemaVersion\": 1, \"dataset\": ");
 
         var e = Assert.Throws<ResultsFileException>(() => store.LoadAll());
         Assert.Equal(corrupt, e.FilePath);
-        Assert.Contains("mnist-gru-seed1-e1.json", e.Message);
+        Assert.Contains("mnist-gru-seed1-e1-t2.json", e.Message);
         Assert.Throws<ResultsFileException>(() => store.TryLoad(Run("gru", 1, 0.9).Key));
     }
 
@@ -59,7 +63,7 @@ public class ResultsTests
         using var dir = new TempDir();
         var store = new ResultsStore(dir.Path);
         var path = store.Save(Run("lstm", 1, 0.9));
-        File.Move(path, dir.File("mnist-lstm-seed2-e1.json"));
+        File.Move(path, dir.File("mnist-lstm-seed2-e1-t2.json"));
         var e = Assert.Throws<ResultsFileException>(() => store.LoadAll());
         Assert.Contains("does not match", e.Message);
     }
@@ -69,27 +73,45 @@ public class ResultsTests
     {
         using var dir = new TempDir();
         var store = new ResultsStore(dir.Path);
-        Parallel.For(0, 40, i => store.Save(Run("lstm", 1, 0.5 + i / 100.0)));
+        Parallel.For(0, 40, i => store.Save(Run("lstm", 1, 0.5 + i / 100.0), replace: true));
         var back = store.LoadAll();
         Assert.Single(back);
         Assert.Single(Directory.GetFiles(dir.Path));
     }
 
     [Fact]
-    public void Statistics_match_hand_computed_values()
+    public void A_stored_run_is_never_overwritten_unless_asked()
     {
-        // final accuracies 0.90, 0.92, 0.94: mean 0.92, sd 0.02, t(0.975, 2) = 4.302653
-        var stats = RunStatistics.Compute([Run("lstm", 1, 0.95, 0.90), Run("lstm", 2, 0.91, 0.92), Run("lstm", 3, 0.93, 0.94),
-                                           Run("gru", 1, 0.90, 0.89), Run("gru", 2, 0.90, 0.90), Run("gru", 3, 0.90, 0.94)]);
-        var lstm = stats.Models.Single(m => m.Model == "lstm");
-        Assert.Equal(0.92, lstm.FinalAccuracy.Mean, 12);
-        Assert.Equal(0.02, lstm.FinalAccuracy.StandardDeviation, 12);
-        Assert.Equal(0.92 - 4.302653 * 0.02 / Math.Sqrt(3), lstm.FinalAccuracy.Low, 5);
-        Assert.Equal(1, lstm.RunsPeakingBeforeLastEpoch);
+        using var dir = new TempDir();
+        var store = new ResultsStore(dir.Path);
+        var path = store.Save(Run("lstm", 1, 0.9));
+        var before = File.ReadAllText(path);
+        var e = Assert.Throws<ResultsFileException>(() => store.Save(Run("lstm", 1, 0.8)));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("never overwritten", e.Message);
+        Assert.Equal(before, File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(dir.Path));
+    }
 
-        var diff = stats.Differences.Single(d => d.ModelA == "lstm" && d.ModelB == "gru");
-        Assert.Equal([1, 2, 3], diff.Seeds);
-        Assert.Equal((0.01 + 0.02 + 0.00) / 3, diff.Difference.Mean, 12);
+    [Fact]
+    public void A_schema_1_file_still_loads_with_the_defaults_it_was_trained_with()
+    {
+        using var dir = new TempDir();
+        var json = """
+        { "schemaVersion": 1, "dataset": "mnist", "model": "gru", "seed": 4, "epochs": 1, "batchSize": 64, "learningRate": 0.01, "hiddenUnits": 64,
+          "trainLimit": null, "testLimit": null, "perClass": null, "trainCount": 60000, "testCount": 10000, "parameters": 18954,
+          "history": [ { "epoch": 1, "trainLoss": 0.5, "trainAccuracy": 0.8, "testLoss": 0.4, "testAccuracy": 0.9, "seconds": 3, "samplesPerSecond": 20000, "evalSeconds": 0.2, "rssMegabytes": 600 } ],
+          "summary": { "finalTestAccuracy": 0.9, "bestTestAccuracy": 0.9, "bestEpoch": 1, "finalTestLoss": 0.4, "meanEpochSeconds": 3 },
+          "provenance": { "libraryVersion": "0.1.0", "torchSharpVersion": "0.107.0", "operatingSystem": "Linux", "cpu": "cpu", "threads": 2, "gitCommit": null, "startedAt": "2026-01-01T00:00:00+00:00", "wallSeconds": 30 } }
+        """;
+        File.WriteAllText(dir.File("mnist-gru-seed4-e1.json"), json);
+        var run = Assert.Single(new ResultsStore(dir.Path).LoadAll());
+        Assert.Equal("mnist-gru-seed4-e1-t2.json", run.Key.FileName);
+        Assert.Equal(28, run.Key.TimeSteps);
+        Assert.Equal("sgd", run.Key.Optimizer);
+        Assert.False(run.HasRecomputedBn);
+        Assert.Null(RunMeasures.Of(run, AccuracyMeasure.RecomputedBn));
+        Assert.Equal(0.9, RunMeasures.Of(run, AccuracyMeasure.MovingAverages)!.Final);
     }
 
     [Fact]

@@ -17,10 +17,17 @@ public static class ResultsCommands
         var table = new Command("table", "Print the results tables computed from the stored runs of the article protocol.") { results, dataset, update };
         table.SetAction(r => Table(r.GetValue(results)!, r.GetValue(dataset)!, r.GetValue(update)));
 
-        var output = new Option<string>("--out") { Description = "PNG to write.", DefaultValueFactory = _ => Path.Combine(RepoLayout.Root, "docs", "test-accuracy-per-epoch.png") };
+        var measure = new Option<string>("--measure") { Description = "moving (BN moving averages, the article's) or recomputed (BN population statistics recomputed after each epoch).", DefaultValueFactory = _ => "moving" };
+        measure.AcceptOnlyFromAmong("moving", "recomputed");
+        var output = new Option<string?>("--out") { Description = "PNG to write (default: docs/test-accuracy-per-epoch[-recomputed-bn].png)." };
         var chromium = new Option<string>("--chromium") { Description = "Headless browser used to render the chart.", DefaultValueFactory = _ => "/usr/bin/chromium" };
-        var figure = new Command("figure", "Render test accuracy per epoch (all stored runs of the protocol) to a PNG with headless Chromium.") { results, dataset, output, chromium };
-        figure.SetAction((r, ct) => FigureAsync(r.GetValue(results)!, r.GetValue(dataset)!, r.GetValue(output)!, r.GetValue(chromium)!, ct));
+        var figure = new Command("figure", "Render test accuracy per epoch (all stored runs of the protocol) to a PNG with headless Chromium.") { results, dataset, measure, output, chromium };
+        figure.SetAction((r, ct) =>
+        {
+            var m = r.GetValue(measure) == "recomputed" ? AccuracyMeasure.RecomputedBn : AccuracyMeasure.MovingAverages;
+            var path = r.GetValue(output) ?? Path.Combine(RepoLayout.Root, "docs", m == AccuracyMeasure.RecomputedBn ? "test-accuracy-per-epoch-recomputed-bn.png" : "test-accuracy-per-epoch.png");
+            return FigureAsync(r.GetValue(results)!, r.GetValue(dataset)!, m, path, r.GetValue(chromium)!, ct);
+        });
 
         return new Command("results", "Tables and figures computed from the results folder.") { table, figure };
     }
@@ -45,7 +52,7 @@ public static class ResultsCommands
         return 0;
     }
 
-    private static async Task<int> FigureAsync(string resultsDir, string dataset, string output, string chromium, CancellationToken ct)
+    private static async Task<int> FigureAsync(string resultsDir, string dataset, AccuracyMeasure measure, string output, string chromium, CancellationToken ct)
     {
         var runs = ProtocolRuns(resultsDir, dataset);
         if (runs.Count == 0)
@@ -58,7 +65,7 @@ public static class ResultsCommands
             Console.Error.WriteLine($"{chromium} not found; install Debian's chromium (apt-get install -y chromium).");
             return 2;
         }
-        var chart = ComparisonCharts.AccuracyPerEpoch(runs, $"Test accuracy per epoch on {dataset}, {runs.Count} runs (mean ± 1 sd over seeds)");
+        var chart = ComparisonCharts.AccuracyPerEpoch(runs, measure, $"Test accuracy per epoch on {dataset}, {measure.ShortName()}, {runs.Count} runs: each seed thin, median thick");
         var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "workbook-figure-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {

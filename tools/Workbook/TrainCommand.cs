@@ -127,11 +127,16 @@ public static class TrainCommand
 
         Console.WriteLine();
         Console.WriteLine($"{grid.Count} runs ({clock.Elapsed.TotalSeconds:F0} s)");
-        var stats = RunStatistics.Compute(grid);
-        Console.WriteLine(Tables.Comparison(stats).ToMarkdown());
-        Console.WriteLine(Tables.Intervals(stats).ToMarkdown());
-        if (stats.Differences.Count > 0)
-            Console.WriteLine(Tables.Differences(stats).ToMarkdown());
+        foreach (var setting in grid.GroupBy(r => r.Key.Setting with { Model = "" }))
+            foreach (var measure in AccuracyMeasures.All)
+            {
+                var stats = RunStatistics.Compute(setting, measure);
+                if (stats.Models.Count == 0)
+                    continue;
+                Console.WriteLine(Tables.Comparison(stats).ToMarkdown());
+                if (stats.Comparisons.Count > 0)
+                    Console.WriteLine(Tables.Differences(stats).ToMarkdown());
+            }
         return 0;
     }
 }

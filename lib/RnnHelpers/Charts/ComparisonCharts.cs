@@ -1,3 +1,4 @@
+using Microsoft.FSharp.Core;
 using Plotly.NET;
 using RnnHelpers.Models;
 using RnnHelpers.Results;
@@ -9,54 +10,49 @@ namespace RnnHelpers.Charts;
 public static class ComparisonCharts
 {
     /// <summary>
-    /// Test accuracy per epoch for each model: the mean over seeds as a line, a band of ±1 standard
-    /// deviation when there are several seeds, and each seed's final accuracy as a dot.
+    /// Test accuracy per epoch under one measure: each seed as a thin, faint line, and the median over seeds as a thick
+    /// line with markers on top (a median stays within the data, unlike a mean ± sd band on a bounded quantity).
     /// </summary>
-    public static GenericChart AccuracyPerEpoch(IEnumerable<RunRecord> runs, string? title = null)
+    public static GenericChart AccuracyPerEpoch(IEnumerable<RunRecord> runs, AccuracyMeasure measure = AccuracyMeasure.MovingAverages, string? title = null)
     {
         var charts = new List<GenericChart>();
-        foreach (var group in runs.GroupBy(r => r.Model).OrderBy(g => RecurrentKinds.SortOrder(g.Key)))
+        var measured = runs.Select(r => RunMeasures.Of(r, measure)).OfType<RunMeasures>().ToList();
+        foreach (var group in measured.GroupBy(r => r.Run.Model).OrderBy(g => RecurrentKinds.SortOrder(g.Key)))
         {
             var colour = ChartStyle.ColourOf(group.Key);
-            int epochs = group.Min(r => r.History.Count);
+            var faint = Color.fromString(ChartStyle.ModelColours.GetValueOrDefault(group.Key, "#7f7f7f") + "40");
+            int epochs = group.Min(r => r.Accuracy.Count);
             var x = Enumerable.Range(1, epochs).ToArray();
-            var perEpoch = x.Select(e => Estimate.Of(group.Select(r => 100 * r.History[e - 1].TestAccuracy))).ToArray();
-            var mean = perEpoch.Select(p => p.Mean).ToArray();
-            string name = $"{group.Key} (n={group.Count()})";
-            if (group.Count() > 1)
-            {
-                var upper = perEpoch.Select(p => p.Mean + p.StandardDeviation).ToArray();
-                var lower = perEpoch.Select(p => p.Mean - p.StandardDeviation).ToArray();
-                var band = Color.fromString(ChartStyle.ModelColours.GetValueOrDefault(group.Key, "#7f7f7f") + "33");
-                // The band: an invisible lower edge, then the upper edge filled down to it; neither in the legend.
-                charts.Add(CS.Chart.Line<int, double, string>(x, lower, ShowLegend: false, LineColor: band, LineWidth: 0.0));
-                charts.Add(CS.Chart.Line<int, double, string>(x, upper, ShowLegend: false, LineColor: band, LineWidth: 0.0,
-                    Fill: StyleParam.Fill.ToNext_y, FillColor: band));
-                charts.Add(CS.Chart.Line<int, double, string>(x, mean, Name: name, ShowMarkers: true, LineColor: colour));
-                var seedsX = group.Select(r => r.Epochs + 0.25).ToArray();
-                var seedsY = group.Select(r => 100 * r.Summary.FinalTestAccuracy).ToArray();
-                charts.Add(CS.Chart.Point<double, double, string>(seedsX, seedsY, Name: $"{group.Key}: each seed's final", MarkerColor: colour, Opacity: 0.7));
-            }
-            else
-            {
-                charts.Add(CS.Chart.Line<int, double, string>(x, mean, Name: name, ShowMarkers: true, LineColor: colour));
-            }
+            foreach (var run in group.OrderBy(r => r.Run.Seed))
+                charts.Add(CS.Chart.Line<int, double, string>(x, run.Accuracy.Take(epochs).Select(a => 100 * a).ToArray(),
+                    ShowLegend: false, LineColor: faint, LineWidth: 1.0, Name: $"{group.Key} seed {run.Run.Seed}"));
+            var median = x.Select(e => 100 * RunStatistics.Median(group.Select(r => r.Accuracy[e - 1]))).ToArray();
+            charts.Add(CS.Chart.Line<int, double, string>(x, median, Name: $"{group.Key}: median of {group.Count()} seeds", ShowMarkers: true,
+                LineColor: colour, LineWidth: 3.0));
         }
         return CS.Chart.Combine(charts)
-            .Titled(title ?? "Test accuracy per epoch (mean ± 1 sd over seeds)")
+            .Titled(title ?? $"Test accuracy per epoch, {measure.ShortName()}: each seed thin, median thick")
             .Axes("epoch", "test accuracy (%)")
             .Sized(900, 500);
     }
 
-    /// <summary>Final test accuracy against parameter count, one point per model (mean over seeds).</summary>
+    /// <summary>Final test accuracy against parameter count: per model the median over seeds, with the range as an error bar.</summary>
     public static GenericChart AccuracyAgainstParameters(RunStatistics stats)
     {
         var charts = stats.Models.Select(m =>
-            CS.Chart.Point<long, double, string>([m.Parameters], [100 * m.FinalAccuracy.Mean], Name: m.Model,
-                MarkerColor: ChartStyle.ColourOf(m.Model), Text: $"{m.Model}: {m.Parameters:N0} parameters"))
-            .ToList();
+        {
+            double median = 100 * m.FinalMedian;
+            var chart = CS.Chart.Point<long, double, string>([m.Parameters], [median], Name: m.Model,
+                MarkerColor: ChartStyle.ColourOf(m.Model), Text: $"{m.Model}: {m.Parameters:N0} parameters");
+            // F# optional parameters: null is None.
+            var error = Plotly.NET.TraceObjects.Error.init<double, double>(
+                FSharpOption<bool>.Some(true), FSharpOption<StyleParam.ErrorType>.Some(StyleParam.ErrorType.Data), FSharpOption<bool>.Some(false),
+                FSharpOption<IEnumerable<double>>.Some([100 * m.Final.Max() - median]), FSharpOption<IEnumerable<double>>.Some([median - 100 * m.Final.Min()]),
+                null, null, null, null, null, null, null, null, null, null);
+            return Plotly.NET.Chart.withYError(error).Invoke(chart);
+        }).ToList();
         return CS.Chart.Combine(charts)
-            .Titled("Final test accuracy against parameter count")
+            .Titled($"Final test accuracy ({stats.Measure.ShortName()}) against parameter count: median, bar = range over seeds")
             .Axes("parameters (Keras count)", "final test accuracy (%)")
             .Sized(700, 450);
     }

@@ -12,30 +12,42 @@ public static class ResultsMarkdown
 
     public static string EndMarker(string dataset) => $"<!-- results:end {dataset} -->";
 
-    /// <summary>Runs of the article's protocol (full data, default options) for one dataset.</summary>
+    /// <summary>Runs of the article's protocol (full data, default options, any seed and thread count) for one dataset.</summary>
     public static bool IsArticleProtocol(RunRecord run, string dataset, int epochs = 10)
     {
-        var d = new TrainingOptions();
-        return run.Dataset == dataset && run.Epochs == epochs && run.BatchSize == d.BatchSize && run.LearningRate == d.LearningRate &&
-               run.HiddenUnits == d.HiddenUnits && run.TrainLimit is null && run.TestLimit is null && run.PerClass is null;
+        var article = Experiment.KeyOf(Models.RecurrentKind.Lstm, dataset, new DataOptions(), new TrainingOptions { Epochs = epochs }).Setting;
+        return run.Key.Setting with { Model = article.Model } == article;
     }
 
     public static string Build(IReadOnlyList<RunRecord> runs)
     {
         if (runs.Count == 0)
             return "No runs stored yet.\n";
-        var stats = RunStatistics.Compute(runs);
         var seeds = runs.Select(r => r.Seed).Distinct().Order().ToList();
-        // The article's claims are about MNIST; on another dataset the verdicts would mislead.
-        var claims = runs[0].Dataset == DatasetCatalog.Mnist.FolderName ? ArticleClaims.ToTable(ArticleClaims.Evaluate(stats)).ToMarkdown() : "";
-        return string.Join("\n",
-            $"{runs.Count} runs on {runs[0].Dataset}: {stats.Models.Count} models × seeds {string.Join(", ", seeds)}, {runs[0].Epochs} epochs each, article protocol.",
+        var threads = runs.Select(r => r.Key.Threads).Distinct().Order().ToList();
+        var parts = new List<string>
+        {
+            $"{runs.Count} runs on {runs[0].Dataset}: {runs.Select(r => r.Model).Distinct().Count()} models × {seeds.Count} seeds ({Seeds(seeds)}), " +
+            $"{runs[0].Epochs} epochs each, article protocol, {string.Join(" or ", threads)} thread(s). Accuracies in percent; every interval is 95%.",
             "",
-            Tables.Comparison(stats).ToMarkdown(),
-            Tables.Intervals(stats).ToMarkdown(),
-            Tables.Differences(stats).ToMarkdown(),
-            claims).TrimEnd() + "\n";
+        };
+        foreach (var measure in AccuracyMeasures.All)
+        {
+            var stats = RunStatistics.Compute(runs, measure);
+            if (stats.Models.Count == 0)
+                continue;
+            parts.Add(Tables.Comparison(stats).ToMarkdown());
+            parts.Add(Tables.Differences(stats).ToMarkdown());
+        }
+        // The article's claims are about MNIST; on another dataset the verdicts would mislead.
+        if (runs[0].Dataset == DatasetCatalog.Mnist.FolderName)
+            parts.Add(ArticleClaims.ToTable(ArticleClaims.Evaluate(runs)).ToMarkdown());
+        return string.Join("\n", parts).TrimEnd() + "\n";
     }
+
+    /// <summary>"1–20" for a contiguous list, otherwise the list.</summary>
+    public static string Seeds(IReadOnlyList<int> seeds) =>
+        seeds.Count > 2 && seeds[^1] - seeds[0] == seeds.Count - 1 ? $"{seeds[0]}–{seeds[^1]}" : string.Join(", ", seeds);
 
     /// <summary>Replaces the text between the dataset's markers in <paramref name="readme"/> with <paramref name="block"/>.</summary>
     public static string Replace(string readme, string dataset, string block)

@@ -1,84 +1,72 @@
-using MathNet.Numerics.Distributions;
 using RnnHelpers.Models;
+using RnnHelpers.Statistics;
 
 namespace RnnHelpers.Results;
 
-/// <summary>Mean, standard deviation and a two-sided 95% Student-t interval of a sample.</summary>
-public sealed record Estimate(int Count, double Mean, double StandardDeviation, double Low, double High)
+/// <summary>Statistics of a set of runs that share dataset and setting, under one accuracy measure.</summary>
+public sealed record RunStatistics(AccuracyMeasure Measure, int Epochs, IReadOnlyList<ModelStatistics> Models, IReadOnlyList<PairedComparison> Comparisons)
 {
-    public static Estimate Of(IEnumerable<double> values)
-    {
-        var x = values.ToArray();
-        if (x.Length == 0)
-            return new Estimate(0, double.NaN, double.NaN, double.NaN, double.NaN);
-        double mean = x.Average();
-        if (x.Length == 1)
-            return new Estimate(1, mean, double.NaN, double.NaN, double.NaN);
-        double sd = Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / (x.Length - 1));
-        double half = StudentT.InvCDF(0, 1, x.Length - 1, 0.975) * sd / Math.Sqrt(x.Length);
-        return new Estimate(x.Length, mean, sd, mean - half, mean + half);
-    }
+    /// <summary>The model pairs compared (first minus second): each against the GRU, then LSTM against SimpleRNN.</summary>
+    public static readonly IReadOnlyList<(string A, string B)> Pairs = [("lstm", "gru"), ("simple-rnn", "gru"), ("lstm", "simple-rnn")];
 
-    /// <summary>Whether the interval excludes zero (a difference that is not explained by seed noise at 95%).</summary>
-    public bool ExcludesZero => Count > 1 && (Low > 0 || High < 0);
-}
+    public ModelStatistics? Of(string model) => Models.FirstOrDefault(m => m.Model == model);
+    public PairedComparison? Comparison(string a, string b) => Comparisons.FirstOrDefault(c => c.ModelA == a && c.ModelB == b);
 
-/// <summary>Per-model statistics over seeds.</summary>
-public sealed record ModelStatistics(
-    string Model,
-    long Parameters,
-    int Runs,
-    Estimate FinalAccuracy,
-    Estimate BestAccuracy,
-    Estimate BestEpoch,
-    Estimate SecondsPerEpoch,
-    int RunsPeakingBeforeLastEpoch,
-    IReadOnlyList<int> Seeds)
-{
-    public double SharePeakingBeforeLastEpoch => Runs == 0 ? double.NaN : RunsPeakingBeforeLastEpoch / (double)Runs;
-}
-
-/// <summary>Difference of final test accuracy between two models, paired by seed.</summary>
-public sealed record PairedDifference(string ModelA, string ModelB, IReadOnlyList<int> Seeds, Estimate Difference);
-
-/// <summary>Statistics of a set of runs that share dataset and protocol.</summary>
-public sealed record RunStatistics(IReadOnlyList<ModelStatistics> Models, IReadOnlyList<PairedDifference> Differences)
-{
-    /// <summary>The model pairs the comparison reports (first minus second).</summary>
-    public static readonly IReadOnlyList<(string A, string B)> Pairs = [("lstm", "gru"), ("lstm", "simple-rnn"), ("gru", "simple-rnn")];
-
-    public static RunStatistics Compute(IEnumerable<RunRecord> runs)
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when the runs mix settings (other than seed and thread count) or epochs.
+    /// Runs that lack the measure (stored before schema 2, for the recomputed one) are left out.
+    /// </summary>
+    public static RunStatistics Compute(IEnumerable<RunRecord> runs, AccuracyMeasure measure = AccuracyMeasure.MovingAverages)
     {
         var list = runs.ToList();
-        var protocols = list.Select(r => (r.Dataset, r.Epochs, r.BatchSize, r.LearningRate, r.HiddenUnits, r.TrainLimit, r.TestLimit, r.PerClass)).Distinct().Count();
-        if (protocols > 1)
-            throw new ArgumentException("Runs mix datasets or protocols; filter them to one before computing statistics.", nameof(runs));
+        if (list.Select(r => r.Key.Setting with { Model = "" }).Distinct().Count() > 1)
+            throw new ArgumentException("Runs mix datasets or settings; filter them to one before computing statistics.", nameof(runs));
+        var measured = list.Select(r => RunMeasures.Of(r, measure)).OfType<RunMeasures>().ToList();
 
-        var models = list.GroupBy(r => r.Model)
+        var models = measured.GroupBy(r => r.Run.Model)
             .OrderBy(g => RecurrentKinds.SortOrder(g.Key))
-            .Select(g => new ModelStatistics(
-                g.Key,
-                g.First().Parameters,
-                g.Count(),
-                Estimate.Of(g.Select(r => r.Summary.FinalTestAccuracy)),
-                Estimate.Of(g.Select(r => r.Summary.BestTestAccuracy)),
-                Estimate.Of(g.Select(r => (double)r.Summary.BestEpoch)),
-                Estimate.Of(g.Select(r => r.Summary.MeanEpochSeconds)),
-                g.Count(r => r.Summary.BestEpoch < r.Epochs),
-                g.Select(r => r.Seed).Order().ToList()))
+            .Select(g =>
+            {
+                var runsOfModel = g.OrderBy(r => r.Run.Seed).ToList();
+                var final = runsOfModel.Select(r => r.Final).ToList();
+                double mean = final.Average();
+                double sd = final.Count > 1 ? Math.Sqrt(final.Sum(v => (v - mean) * (v - mean)) / (final.Count - 1)) : double.NaN;
+                return new ModelStatistics(
+                    g.Key,
+                    runsOfModel[0].Run.Parameters,
+                    runsOfModel.Select(r => r.Run.Seed).ToList(),
+                    final, mean, sd,
+                    PercentileBootstrap.MeanInterval(final),
+                    Median(final),
+                    PredictionInterval.ForAccuracy(final),
+                    runsOfModel.Select(r => r.Best).ToList(),
+                    Median(runsOfModel.Select(r => r.Best)),
+                    runsOfModel.Select(r => r.BestEpoch).ToList(),
+                    Median(runsOfModel.Select(r => (double)r.BestEpoch)),
+                    BinomialRate.Of(runsOfModel.Count(r => r.PeakedEarly), runsOfModel.Count),
+                    Median(runsOfModel.Select(r => r.Run.Summary.MeanEpochSeconds)));
+            })
             .ToList();
 
-        var bySeed = list.ToLookup(r => r.Model);
-        var differences = new List<PairedDifference>();
+        var byModel = measured.ToLookup(r => r.Run.Model);
+        var comparisons = new List<PairedComparison>();
         foreach (var (a, b) in Pairs)
         {
-            var runsB = bySeed[b].ToDictionary(r => r.Seed);
-            var pairs = bySeed[a].Where(r => runsB.ContainsKey(r.Seed)).OrderBy(r => r.Seed).ToList();
-            if (pairs.Count == 0)
-                continue;
-            differences.Add(new PairedDifference(a, b, pairs.Select(r => r.Seed).ToList(),
-                Estimate.Of(pairs.Select(r => r.Summary.FinalTestAccuracy - runsB[r.Seed].Summary.FinalTestAccuracy))));
+            var runsB = byModel[b].ToDictionary(r => r.Run.Seed);
+            var pairs = byModel[a].Where(r => runsB.ContainsKey(r.Run.Seed)).OrderBy(r => r.Run.Seed).ToList();
+            if (pairs.Count > 0)
+                comparisons.Add(PairedComparison.Of(a, b, pairs.Select(r => r.Run.Seed).ToList(),
+                    pairs.Select(r => r.Final - runsB[r.Run.Seed].Final).ToList()));
         }
-        return new RunStatistics(models, differences);
+        return new RunStatistics(measure, list.Count == 0 ? 0 : list[0].Epochs, models, comparisons);
+    }
+
+    /// <summary>Median (the mean of the middle two for an even count); NaN for no values.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using RnnHelpers.Data;
 using RnnHelpers.Evaluation;
 using RnnHelpers.Models;
+using RnnHelpers.Statistics;
 
 namespace RnnHelpers.Results;
 
@@ -12,15 +13,20 @@ public static class Tables
 
     public static string Percent(double fraction, int decimals = 2) => double.IsNaN(fraction) ? "–" : (100 * fraction).ToString("F" + decimals, Inv);
 
-    /// <summary>"96.61 ± 0.12" (percent, mean ± sd) or just the mean for one run.</summary>
-    public static string PercentEstimate(Estimate e) =>
-        e.Count > 1 ? $"{Percent(e.Mean)} ± {Percent(e.StandardDeviation)}" : Percent(e.Mean);
+    /// <summary>"12/20 = 60% [36, 81]": a rate with its Clopper-Pearson 95% interval, in percent.</summary>
+    public static string Rate(BinomialRate r) =>
+        $"{r.Successes}/{r.Trials} = {Percent(r.Rate, 0)}% [{Percent(r.Low, 0)}, {Percent(r.High, 0)}]";
 
-    public static string Interval(Estimate e, bool percent = true)
-    {
-        string F(double v) => percent ? (100 * v).ToString("+0.00;-0.00", Inv) : v.ToString("F2", Inv);
-        return e.Count > 1 ? $"{F(e.Mean)} [{F(e.Low)}, {F(e.High)}]" : F(e.Mean);
-    }
+    /// <summary>Percentage points with a sign: "+1.23".</summary>
+    public static string Points(double fraction) => double.IsNaN(fraction) ? "–" : (100 * fraction).ToString("+0.00;-0.00;0.00", Inv);
+
+    /// <summary>"lstm − gru +1.20 [+0.40, +2.00] points, p = 0.0021, detectable 0.85": a paired comparison in one phrase.</summary>
+    public static string Describe(PairedComparison c) =>
+        $"{c.ModelA} − {c.ModelB} {Points(c.Mean)} [{Points(c.Low)}, {Points(c.High)}] points over {c.Pairs} seeds, sign-flip p = {PValue(c.PValue)}, " +
+        $"detectable with 80% power: {(100 * c.DetectableDifference).ToString("F2", Inv)}";
+
+    /// <summary>A p-value to three significant digits, or "&lt; 0.0001".</summary>
+    public static string PValue(double p) => double.IsNaN(p) ? "–" : p < 1e-4 ? "< 0.0001" : p.ToString("G3", Inv);
 
     /// <summary>Images per split and per class, counted from the loaded tensors.</summary>
     public static TextTable DatasetCounts(DigitData data)
@@ -47,55 +53,50 @@ public static class Tables
             }).ToList());
     }
 
-    /// <summary>One row per epoch of a run.</summary>
+    /// <summary>One row per epoch of a run, with test accuracy under both measures.</summary>
     public static TextTable Epochs(RunRecord run) => new(
-        $"{run.Model} on {run.Dataset}, seed {run.Seed}: {run.TrainCount:N0} training and {run.TestCount:N0} test images",
-        ["epoch", "train loss", "train acc %", "test loss", "test acc %", "seconds", "samples/s", "RSS MB"],
+        $"{run.Model} on {run.Dataset}, seed {run.Seed}: {run.TrainCount:N0} training and {run.TestCount:N0} test images. Train figures are running " +
+        "means over the epoch's batches (training mode); test accuracy with BN's moving averages (the article's) and with recomputed population statistics",
+        ["epoch", "train loss", "train acc %", "test loss", "test acc %", "test acc % (recomputed BN)", "seconds", "samples/s", "RSS MB"],
         run.History.Select(e => (IReadOnlyList<string>)
         [
             e.Epoch.ToString(Inv), e.TrainLoss.ToString("F4", Inv), Percent(e.TrainAccuracy), e.TestLoss.ToString("F4", Inv),
-            Percent(e.TestAccuracy), e.Seconds.ToString("F1", Inv), e.SamplesPerSecond.ToString("N0", Inv), e.RssMegabytes.ToString("N0", Inv),
+            Percent(e.TestAccuracy), e.TestAccuracyRecomputedBn is double r ? Percent(r) : "–",
+            e.Seconds.ToString("F1", Inv), e.SamplesPerSecond.ToString("N0", Inv), e.RssMegabytes.ToString("N0", Inv),
         ]).ToList());
 
-    /// <summary>Final and best accuracy of a single run, with the epoch of the best.</summary>
+    /// <summary>Final and best accuracy of a single run under both measures, with the epoch of the best.</summary>
     public static TextTable Headline(RunRecord run) => new(
-        $"{run.Model}: test accuracy",
-        ["final (epoch " + run.Epochs + ") %", "best %", "best epoch", "mean seconds per epoch"],
-        [[Percent(run.Summary.FinalTestAccuracy), Percent(run.Summary.BestTestAccuracy), run.Summary.BestEpoch.ToString(Inv), run.Summary.MeanEpochSeconds.ToString("F1", Inv)]]);
+        $"{run.Model}: test accuracy in the last epoch and at its best (the earliest best epoch on ties)",
+        ["measure", $"final (epoch {run.Epochs}) %", "best %", "best epoch", "peaked early"],
+        AccuracyMeasures.All.Select(m => RunMeasures.Of(run, m)).OfType<RunMeasures>().Select(r => (IReadOnlyList<string>)
+            [r.Measure.ShortName(), Percent(r.Final), Percent(r.Best), r.BestEpoch.ToString(Inv), r.PeakedEarly ? "yes" : "no"]).ToList());
 
-    /// <summary>The comparison: per model, parameters and accuracies (mean ± sd over seeds when there are several).</summary>
+    /// <summary>The comparison: per model under one measure, what the final-epoch accuracy of its runs looks like.</summary>
     public static TextTable Comparison(RunStatistics stats) => new(
-        "Models compared" + (stats.Models.Any(m => m.Runs > 1) ? " (mean ± sd over seeds)" : ""),
-        ["model", "parameters", "article parameters", "runs", "final test acc %", "best test acc %", "best epoch", "seconds / epoch"],
+        $"Per model, {stats.Measure.Description()}, in the last epoch over seeds: mean with a 95% percentile-bootstrap interval; " +
+        "median and range; a 95% prediction interval for one more run (logit-scale t); the best epoch as median and range; " +
+        "runs whose best epoch came strictly before the last (Clopper-Pearson 95% interval); median seconds per training epoch",
+        ["model", "parameters", "article parameters", "runs", "mean % [95% CI]", "median % (range)", "one run: 95% PI", "best epoch median (range)", "peaked early", "s / epoch"],
         stats.Models.Select(m => (IReadOnlyList<string>)
         [
             m.Model, m.Parameters.ToString("N0", Inv), RecurrentKinds.TryParse(m.Model)?.ArticleParameterCount().ToString("N0", Inv) ?? "–", m.Runs.ToString(Inv),
-            PercentEstimate(m.FinalAccuracy), PercentEstimate(m.BestAccuracy),
-            m.BestEpoch.Count > 1 ? $"{m.BestEpoch.Mean.ToString("F1", Inv)} ± {m.BestEpoch.StandardDeviation.ToString("F1", Inv)}" : m.BestEpoch.Mean.ToString("F0", Inv),
-            m.SecondsPerEpoch.Mean.ToString("F1", Inv),
+            m.Runs > 1 ? $"{Percent(m.FinalMean)} [{Percent(m.FinalMeanInterval.Low)}, {Percent(m.FinalMeanInterval.High)}]" : Percent(m.FinalMean),
+            $"{Percent(m.FinalMedian)} ({Percent(m.Final.Min())}–{Percent(m.Final.Max())})",
+            m.Runs > 1 ? $"[{Percent(m.FinalPrediction.Low)}, {Percent(m.FinalPrediction.High)}]" : "–",
+            $"{m.BestEpochMedian.ToString("0.#", Inv)} ({m.BestEpochs.Min()}–{m.BestEpochs.Max()})",
+            Rate(m.PeakedEarly),
+            m.MedianSecondsPerEpoch.ToString("F1", Inv),
         ]).ToList());
 
-    /// <summary>Per model: mean, sd and 95% t-interval of final accuracy, best accuracy and best epoch.</summary>
-    public static TextTable Intervals(RunStatistics stats) => new(
-        "95% t-intervals over seeds",
-        ["model", "runs", "final acc % [95% CI]", "best acc % [95% CI]", "best epoch [95% CI]", "runs peaking before the last epoch"],
-        stats.Models.Select(m => (IReadOnlyList<string>)
-        [
-            m.Model, m.Runs.ToString(Inv), Ci(m.FinalAccuracy, 100), Ci(m.BestAccuracy, 100), Ci(m.BestEpoch, 1),
-            $"{m.RunsPeakingBeforeLastEpoch}/{m.Runs}",
-        ]).ToList());
-
-    /// <summary>Paired differences of final accuracy (percentage points) with 95% intervals.</summary>
+    /// <summary>Paired differences of final accuracy (percentage points) with intervals, exact tests and detectable differences.</summary>
     public static TextTable Differences(RunStatistics stats) => new(
-        "Paired differences of final test accuracy by seed (percentage points)",
-        ["difference", "pairs", "mean [95% CI]", "interval excludes 0"],
-        stats.Differences.Select(d => (IReadOnlyList<string>)
+        $"Paired by seed, {stats.Measure.Description()}, last epoch: difference in percentage points, mean with 95% t-interval; " +
+        "exact two-sided sign-flip p-value; the smallest true difference a paired t-test at 5% would detect with 80% power given this spread and number of seeds",
+        ["difference", "pairs", "mean [95% CI]", "sign-flip p", "detectable (80% power)"],
+        stats.Comparisons.Select(c => (IReadOnlyList<string>)
         [
-            $"{d.ModelA} − {d.ModelB}", d.Seeds.Count.ToString(Inv), Interval(d.Difference), d.Difference.Count > 1 ? (d.Difference.ExcludesZero ? "yes" : "no") : "–",
+            $"{c.ModelA} − {c.ModelB}", c.Pairs.ToString(Inv), c.Pairs > 1 ? $"{Points(c.Mean)} [{Points(c.Low)}, {Points(c.High)}]" : Points(c.Mean),
+            PValue(c.PValue), c.Pairs > 1 ? (100 * c.DetectableDifference).ToString("F2", Inv) : "–",
         ]).ToList());
-
-    private static string Ci(Estimate e, double scale) =>
-        e.Count > 1
-            ? $"{(scale * e.Mean).ToString("F2", Inv)} [{(scale * e.Low).ToString("F2", Inv)}, {(scale * e.High).ToString("F2", Inv)}]"
-            : (scale * e.Mean).ToString("F2", Inv);
 }

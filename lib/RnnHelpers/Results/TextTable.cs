@@ -18,9 +18,12 @@ public sealed record TextTable(string Caption, IReadOnlyList<string> Headers, IR
         return sb.Append("</tbody></table>").ToString();
     }
 
+    /// <summary>The caption as an italic paragraph above the table (Markdown tables have no caption of their own).</summary>
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
+        if (Caption.Length > 0)
+            sb.AppendLine($"*{Caption}*").AppendLine();
         sb.AppendLine("| " + string.Join(" | ", Headers) + " |");
         sb.AppendLine("|" + string.Concat(Headers.Select((_, i) => IsNumeric(i) ? "---:|" : "---|")));
         foreach (var row in Rows)
