@@ -35,8 +35,8 @@ public static class ContentSniffer
             return "JSON text, not a binary IDX file";
         var firstLine = text.Split('\n')[0];
         if (firstLine.Count(c => c == ',') >= 2 || firstLine.Count(c => c == ';') >= 2 || firstLine.Count(c => c == '\t') >= 2)
-            return "text that looks like a CSV export, not a binary IDX file: use the original IDX files (raw or .gz), not a CSV conversion";
-        return "text, not a binary IDX file";
+            return "a text/CSV export, not a binary IDX file: use the original IDX files (raw or .gz), not a CSV conversion";
+        return "plain text, not a binary IDX file";
     }
 
     /// <summary><see cref="Describe(ReadOnlySpan{byte})"/> of a file's first bytes; null if it cannot be read.</summary>
