@@ -176,6 +176,26 @@ public class DataInspectCliTests
         Assert.Contains("payload", output);
     }
 
+    public static readonly TheoryData<string, byte[], string> WrongKinds = new()
+    {
+        { "mnist_train.csv", "label,1x1,1x2,1x3\n5,0,0,0\n0,0,0,0\n"u8.ToArray(), "CSV export" },
+        { "train-images-idx3-ubyte", "version https://git-lfs.github.com/spec/v1\noid sha256:ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db\nsize 47040016\n"u8.ToArray(), "Git LFS pointer" },
+        { "swapped-labels", [0x01, 0x08, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 1, 2, 3], "little-endian byte order" },
+        { "page.gz", IdxWriter.Gzip("<!DOCTYPE html><html><body>Not found</body></html>"u8.ToArray()), "HTML" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongKinds))]
+    public void Inspect_names_what_a_wrong_file_looks_like(string name, byte[] content, string expected)
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File(name), content);
+        var (exit, output) = Cli.Run(TimeSpan.FromMinutes(1), "data", "inspect", dir.File(name));
+        Assert.Equal(2, exit);
+        Assert.Contains(dir.File(name), output);
+        Assert.Contains(expected, output);
+    }
+
     [Fact]
     public void Inspect_prints_header_fields_count_and_checksum_of_a_good_file()
     {

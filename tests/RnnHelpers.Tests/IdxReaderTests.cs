@@ -133,4 +133,29 @@ public class IdxReaderTests
         var e = Assert.Throws<DatasetException>(() => IdxReader.ReadImages(dir.Path));
         Assert.Contains("is a directory", e.Message);
     }
+
+    [Theory]
+    [InlineData("label,pixel0,pixel1\n7,0,0\n", "CSV export")]
+    [InlineData("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 10008\n", "Git LFS pointer")]
+    public void A_text_file_is_named_for_what_it_is(string text, string expected)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("labels"), text);
+        var e = Assert.Throws<IdxFormatException>(() => IdxReader.ReadLabels(dir.File("labels")));
+        Assert.Equal("magic", e.Field);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void A_byte_swapped_header_is_named_little_endian()
+    {
+        using var dir = new TempDir();
+        var bytes = IdxWriter.Images(2);
+        for (int field = 0; field < 16; field += 4)
+            Array.Reverse(bytes, field, 4);
+        File.WriteAllBytes(dir.File("images"), bytes);
+        var e = Assert.Throws<IdxFormatException>(() => IdxReader.ReadImages(dir.File("images")));
+        Assert.Contains("little-endian byte order", e.Message);
+        Assert.Contains(dir.File("images"), e.Message);
+    }
 }

@@ -11,11 +11,12 @@ public static class Profiles
 {
     public static readonly string[] Names = ["smoke", "full"];
 
-    /// <summary>C# assignments to the parameters-cell variables; <paramref name="resultsDir"/> null keeps the notebook's own.</summary>
-    public static string Injection(string profile, string? resultsDir) => profile switch
+    /// <summary>Assignments to the parameters-cell variables; <paramref name="resultsDir"/> null keeps the notebook's own.</summary>
+    public static ParameterInjection Injection(string profile, string? resultsDir) => profile switch
     {
-        "smoke" => $"Epochs = 1; TrainLimit = 2000; TestLimit = 500; ResultsDir = @\"{resultsDir}\";",
-        "full" => "Epochs = 10; TrainLimit = null; TestLimit = null;" + (resultsDir is null ? "" : $" ResultsDir = @\"{resultsDir}\";"),
+        "smoke" => new([new("Epochs", 1), new("TrainLimit", 2000), new("TestLimit", 500), new("ResultsDir", resultsDir)]),
+        "full" => new([new("Epochs", 10), new("TrainLimit", null), new("TestLimit", null),
+            .. resultsDir is null ? Array.Empty<KeyValuePair<string, object?>>() : [new("ResultsDir", resultsDir)]]),
         _ => throw new ArgumentException($"Profile '{profile}' is not known; use smoke or full.", nameof(profile)),
     };
 }
@@ -24,7 +25,7 @@ public static class Profiles
 /// Executes notebooks one kernel process each (tools/NotebookHost), working directory the
 /// notebook's folder, and writes executed copies.
 /// </summary>
-public sealed class NotebookRunner(string injection, string outputDir, bool inPlace, TimeSpan cellTimeout, bool prepareOnly = false)
+public sealed class NotebookRunner(ParameterInjection injection, string outputDir, bool inPlace, TimeSpan cellTimeout, bool prepareOnly = false)
 {
     public async Task<NotebookOutcome> RunAsync(string notebook, CancellationToken ct)
     {
@@ -40,7 +41,7 @@ public sealed class NotebookRunner(string injection, string outputDir, bool inPl
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
-        foreach (var arg in new[] { RepoLayout.NotebookHost, notebook, output, "--inject", injection, "--cell-timeout", cellTimeout.TotalSeconds.ToString("0") })
+        foreach (var arg in new[] { RepoLayout.NotebookHost, notebook, output, "--inject", injection.Code, "--cell-timeout", cellTimeout.TotalSeconds.ToString("0") })
             start.ArgumentList.Add(arg);
         if (prepareOnly)
             start.ArgumentList.Add("--prepare-only");
@@ -72,7 +73,11 @@ public sealed class NotebookRunner(string injection, string outputDir, bool inPl
         string[] lines;
         lock (stderr) lines = [.. stderr];
         if (process.ExitCode == 0)
-            return new NotebookOutcome(notebook, true, clock.Elapsed, null, output);
+        {
+            // What was written is checked, not assumed: the injected cell must give back the profile's values.
+            var problem = CheckInjectedCell(output);
+            return new NotebookOutcome(notebook, problem is null, clock.Elapsed, problem, output);
+        }
         var failure = lines.LastOrDefault(l => l.Contains(": cell ") && l.Contains("failed")) ?? lines.LastOrDefault(l => !string.IsNullOrWhiteSpace(l));
         string error = process.ExitCode switch
         {
@@ -81,6 +86,30 @@ public sealed class NotebookRunner(string injection, string outputDir, bool inPl
             _ => $"the kernel process ended with exit code {process.ExitCode}" + (failure is null ? "" : $": {failure}"),
         };
         return new NotebookOutcome(notebook, false, clock.Elapsed, error, output);
+    }
+
+    /// <summary>Null if the written notebook's injected-parameters cell parses to exactly the injection; otherwise what is wrong.</summary>
+    private string? CheckInjectedCell(string written)
+    {
+        try
+        {
+            var cell = JsonNode.Parse(File.ReadAllText(written))?["cells"]?.AsArray()
+                .FirstOrDefault(c => (string?)c?["id"] == "injected-parameters");
+            if (cell is null)
+                return $"{written}: has no injected-parameters cell";
+            var source = cell["source"] switch
+            {
+                JsonArray lines => string.Concat(lines.Select(l => (string?)l)),
+                JsonValue text => (string?)text ?? "",
+                _ => "",
+            };
+            injection.Verify(source);
+            return null;
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or IOException)
+        {
+            return $"{written}: the injected parameters are not valid: {e.Message}";
+        }
     }
 
     private static int CodeCells(string notebook)

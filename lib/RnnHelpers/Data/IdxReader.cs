@@ -111,7 +111,8 @@ public static class IdxReader
         int type = (magic >> 8) & 0xff, rank = magic & 0xff;
         if ((magic >> 16) != 0 || type != 0x08 || rank is < 1 or > 3)
             throw new IdxFormatException(path, "magic", 0,
-                $"is 0x{magic:x8}, expected an unsigned-byte IDX magic (2049 for labels or 2051 for images)");
+                $"is 0x{magic:x8}, expected an unsigned-byte IDX magic (2049 for labels or 2051 for images)" +
+                (LooksLike(path) is { } what ? $"; the file looks like {what}" : ""));
         if (expectedMagic is int want && magic != want)
             throw new IdxFormatException(path, "magic", 0,
                 $"is {magic} ({Describe(magic)}), expected {want} ({Describe(want)})");
@@ -197,6 +198,22 @@ public static class IdxReader
             throw new IdxFormatException(path, field, offset,
                 got == 0 && offset == 0 ? "the file is empty" : $"file ends after {offset + got} bytes, inside the header");
         return BinaryPrimitives.ReadInt32BigEndian(bytes);
+    }
+
+    /// <summary>What a file that is not IDX looks like (its decompressed start, if gzip), or null.</summary>
+    private static string? LooksLike(string path)
+    {
+        try
+        {
+            using var stream = OpenDecompressed(path, out _);
+            var head = new byte[ContentSniffer.HeadLength];
+            int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return ContentSniffer.Describe(head.AsSpan(0, n));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or DatasetException)
+        {
+            return null;
+        }
     }
 
     private static string Describe(int magic) => magic switch

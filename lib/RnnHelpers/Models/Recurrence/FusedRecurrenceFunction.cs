@@ -20,7 +20,8 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var call = (FusedRecurrenceCall)vars[5];
         var shape = new RecurrenceShape((int)x.shape[1], (int)x.shape[0], (int)x.shape[2], (int)recurrentKernel.shape[1], call.Cell.Gates);
-        var workspace = call.Pool.Rent(shape, call.History, RowBlocks.Count(shape.Batch), call.Cell);
+        var lease = call.Pool.Rent(shape, call.History, RowBlocks.Count(shape.Batch), call.Cell);
+        var workspace = lease.Workspace;
         try
         {
             var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
@@ -38,18 +39,18 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             {
                 ctx.save_for_backward([x, inputKernel, recurrentKernel, inputBias, recurrentBias]);
                 ctx.save_data("call", call);
-                ctx.save_data("workspace", workspace);
-                ctx.save_data("lease", workspace.Lease);
+                // The node holds the only reference: the backward pass releases it, a dropped graph's finaliser does otherwise.
+                ctx.save_data("lease", lease);
             }
             else
             {
-                call.Pool.Return(workspace);
+                lease.Release();
             }
             return output;
         }
         catch
         {
-            call.Pool.Return(workspace);
+            lease.Release();
             throw;
         }
     }
@@ -83,8 +84,9 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
     private static List<Tensor> Backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var call = (FusedRecurrenceCall)ctx.get_data("call");
-        var workspace = (RecurrenceWorkspace)ctx.get_data("workspace");
-        if (workspace.Lease != (long)ctx.get_data("lease"))
+        var lease = (WorkspacePool.Lease)ctx.get_data("lease");
+        var workspace = lease.Workspace;
+        if (workspace.Lease != lease.Number)
             throw new InvalidOperationException(
                 "A fused recurrent layer's saved activations were overwritten by a later forward pass with gradients; " +
                 "call backward() for each forward pass before running the next one.");
@@ -111,7 +113,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         }
         finally
         {
-            call.Pool.Return(workspace);
+            lease.Release();
         }
     }
 
