@@ -11,9 +11,9 @@ public readonly record struct Shard
     public Shard(int index, int count)
     {
         if (count < 1)
-            throw new ArgumentException($"shard {index}/{count}: the number of shards must be at least 1.", nameof(count));
+            throw new ArgumentException($"shard {index}/{count}: the number of shards must be at least 1.");
         if (index < 0 || index >= count)
-            throw new ArgumentException($"shard {index}/{count}: the index must be in 0..{count - 1} (shards are numbered from 0).", nameof(index));
+            throw new ArgumentException($"shard {index}/{count}: the index must be in 0..{count - 1} (shards are numbered from 0).");
         Index = index;
         Count = count;
     }
@@ -32,7 +32,7 @@ public readonly record struct Shard
         if (parts.Length != 2
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-            throw new ArgumentException($"shard '{text}': expected i/n with 0 <= i < n, e.g. 0/4.", nameof(text));
+            throw new ArgumentException($"shard '{text}': expected i/n with 0 <= i < n, e.g. 0/4.");
         return new Shard(index, count);
     }
 
