@@ -6,7 +6,7 @@ using RnnHelpers.Results;
 
 namespace Workbook;
 
-/// <summary><c>results table</c> (README's generated tables) and <c>results figure</c> (README's PNG).</summary>
+/// <summary><c>results table</c> (README's generated tables), <c>results figure</c> (README's PNG), and <c>check</c>/<c>merge</c>/<c>diff</c> for sharded sweeps.</summary>
 public static class ResultsCommands
 {
     public static Command Create()
@@ -29,7 +29,94 @@ public static class ResultsCommands
             return FigureAsync(r.GetValue(results)!, r.GetValue(dataset)!, m, path, r.GetValue(chromium)!, ct);
         });
 
-        return new Command("results", "Tables and figures computed from the results folder.") { table, figure };
+        var command = new Command("results", "Tables and figures computed from the results folder; checking, merging and comparing stores of sharded sweeps.") { table, figure };
+        foreach (var sweep in SweepCommands())
+            command.Subcommands.Add(sweep);
+        return command;
+    }
+
+    /// <summary><c>results check</c>, <c>results merge</c> and <c>results diff</c>: the stores of a sweep trained in shards (<c>train --shard i/n</c>).</summary>
+    private static IEnumerable<Command> SweepCommands()
+    {
+        var grid = new Option<string>("--grid") { Description = "Grid file: the run file names, one a line, as `train ... --list-runs` prints them.", Required = true };
+        var store = new Option<string>("--results") { Description = "Results folder to check.", DefaultValueFactory = _ => RepoLayout.Results };
+        var check = new Command("check", "Check a results folder for completeness against a grid: lists the grid's runs it lacks; exit 1 if any.") { grid, store };
+        check.SetAction(r => Check(r.GetValue(grid)!, r.GetValue(store)!));
+        yield return check;
+
+        var sources = new Argument<string[]>("sources") { Description = "Results folders to merge (e.g. the shards' folders).", Arity = ArgumentArity.OneOrMore };
+        var into = new Option<string>("--into") { Description = "Results folder to merge into (created if needed).", Required = true };
+        var merge = new Command("merge", "Copy the runs of several results folders into one. A run already there with identical numbers is skipped; " +
+            "a different record under the same key (file name) is refused and nothing is copied.") { sources, into };
+        merge.SetAction(r => Merge(r.GetValue(sources)!, r.GetValue(into)!));
+        yield return merge;
+
+        var left = new Argument<string>("left") { Description = "Results folder." };
+        var right = new Argument<string>("right") { Description = "Results folder." };
+        var diff = new Command("diff", "Compare two results folders record for record (timing, memory and provenance fields ignored); exit 1 on any difference.") { left, right };
+        diff.SetAction(r => Diff(r.GetValue(left)!, r.GetValue(right)!));
+        yield return diff;
+    }
+
+    private static int Check(string gridFile, string resultsDir)
+    {
+        try
+        {
+            var grid = RunGrid.ReadFile(gridFile);
+            var check = grid.Check(resultsDir);
+            foreach (var name in check.Missing)
+                Console.WriteLine($"missing  {name}");
+            Console.WriteLine($"{Path.GetFullPath(resultsDir)}: {check.Present.Count} of {grid.Count} runs of {gridFile} present, {check.Missing.Count} missing" +
+                (check.Extra.Count > 0 ? $", {check.Extra.Count} other run files" : ""));
+            return check.Complete ? 0 : 1;
+        }
+        catch (ResultsFileException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+
+    private static int Merge(IReadOnlyList<string> sources, string into)
+    {
+        try
+        {
+            var report = StoreMerge.Merge(sources, into);
+            foreach (var name in report.Copied)
+                Console.WriteLine($"copied     {name}");
+            Console.WriteLine($"{report.Target}: {report.Copied.Count} runs copied from {sources.Count} folders, {report.Identical.Count} already held with identical numbers");
+            return 0;
+        }
+        catch (StoreConflictException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        catch (Exception e) when (e is ResultsFileException or ArgumentException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+
+    private static int Diff(string left, string right)
+    {
+        try
+        {
+            var differences = StoreMerge.Compare(left, right);
+            foreach (var difference in differences)
+                Console.WriteLine(difference);
+            var runs = Directory.GetFiles(left, "*.json").Length;
+            Console.WriteLine(differences.Count == 0
+                ? $"identical: {runs} runs, record for record (timing, memory and provenance fields ignored)"
+                : $"{differences.Count} runs differ");
+            return differences.Count == 0 ? 0 : 1;
+        }
+        catch (ResultsFileException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
     }
 
     public static IReadOnlyList<RunRecord> ProtocolRuns(string resultsDir, string dataset)
