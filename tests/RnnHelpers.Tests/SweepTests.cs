@@ -51,8 +51,8 @@ public class SweepTests
         var grid = RunGrid.Of(keys);
         Assert.Equal(6, grid.Count);
         // Sorted: gru 1, gru 2, lstm 1, lstm 2, simple-rnn 1, simple-rnn 2; dealt round-robin.
-        Assert.Equal(["mnist-gru-seed1-e1.json", "mnist-simple-rnn-seed1-e1.json"], grid.ShardOf(Shard.Parse("0/4")));
-        Assert.Equal(["mnist-lstm-seed2-e1.json"], grid.ShardOf(Shard.Parse("3/4")));
+        Assert.Equal(["mnist-gru-seed1-e1-t2.json", "mnist-simple-rnn-seed1-e1-t2.json"], grid.ShardOf(Shard.Parse("0/4")));
+        Assert.Equal(["mnist-lstm-seed2-e1-t2.json"], grid.ShardOf(Shard.Parse("3/4")));
     }
 
     [Theory]
@@ -81,10 +81,10 @@ public class SweepTests
     {
         using var dir = new TempDir();
         var path = dir.File("grid.txt");
-        File.WriteAllLines(path, ["# three runs", "mnist-gru-seed1-e1.json", "", "mnist-lstm-seed1-e1.json", "mnist-gru-seed1-e1.json"]);
-        Assert.Equal(["mnist-gru-seed1-e1.json", "mnist-lstm-seed1-e1.json"], RunGrid.ReadFile(path).Runs);
+        File.WriteAllLines(path, ["# three runs", "mnist-gru-seed1-e1-t2.json", "", "mnist-lstm-seed1-e1-t2.json", "mnist-gru-seed1-e1-t2.json"]);
+        Assert.Equal(["mnist-gru-seed1-e1-t2.json", "mnist-lstm-seed1-e1-t2.json"], RunGrid.ReadFile(path).Runs);
 
-        File.WriteAllLines(path, ["mnist-gru-seed1-e1.json", "results/mnist-lstm-seed1-e1.json"]);
+        File.WriteAllLines(path, ["mnist-gru-seed1-e1-t2.json", "results/mnist-lstm-seed1-e1-t2.json"]);
         var e = Assert.Throws<ResultsFileException>(() => RunGrid.ReadFile(path));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("line 2", e.Message);
@@ -103,14 +103,14 @@ public class SweepTests
 
         var check = grid.Check(dir.Path);
         Assert.False(check.Complete);
-        Assert.Equal(["mnist-gru-seed2-e1.json", "mnist-lstm-seed1-e1.json"], check.Present);
-        Assert.Equal(["mnist-gru-seed1-e1.json", "mnist-lstm-seed2-e1.json", "mnist-simple-rnn-seed1-e1.json", "mnist-simple-rnn-seed2-e1.json"], check.Missing);
-        Assert.Equal(["mnist-gru-seed9-e1.json"], check.Extra);
+        Assert.Equal(["mnist-gru-seed2-e1-t2.json", "mnist-lstm-seed1-e1-t2.json"], check.Present);
+        Assert.Equal(["mnist-gru-seed1-e1-t2.json", "mnist-lstm-seed2-e1-t2.json", "mnist-simple-rnn-seed1-e1-t2.json", "mnist-simple-rnn-seed2-e1-t2.json"], check.Missing);
+        Assert.Equal(["mnist-gru-seed9-e1-t2.json"], check.Extra);
         Assert.Equal(6, grid.Check(dir.File("absent")).Missing.Count);
 
-        File.WriteAllText(dir.File("mnist-lstm-seed1-e1.json"), "{ broken");
+        File.WriteAllText(dir.File("mnist-lstm-seed1-e1-t2.json"), "{ broken");
         var e = Assert.Throws<ResultsFileException>(() => grid.Check(dir.Path));
-        Assert.Equal(dir.File("mnist-lstm-seed1-e1.json"), e.FilePath);
+        Assert.Equal(dir.File("mnist-lstm-seed1-e1-t2.json"), e.FilePath);
     }
 
     [Fact]
@@ -142,8 +142,8 @@ public class SweepTests
         b.Save(ResultsTests.Run("simple-rnn", 1, 0.7));
 
         var report = StoreMerge.Merge([a.Directory, b.Directory], into);
-        Assert.Equal(["mnist-gru-seed1-e1.json", "mnist-lstm-seed1-e1.json", "mnist-simple-rnn-seed1-e1.json"], report.Copied);
-        Assert.Equal(["mnist-gru-seed1-e1.json"], report.Identical);
+        Assert.Equal(["mnist-gru-seed1-e1-t2.json", "mnist-lstm-seed1-e1-t2.json", "mnist-simple-rnn-seed1-e1-t2.json"], report.Copied);
+        Assert.Equal(["mnist-gru-seed1-e1-t2.json"], report.Identical);
         Assert.Equal(report.Copied, Directory.GetFiles(into).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(File.ReadAllText(a.PathOf(rerun.Key)), File.ReadAllText(Path.Combine(into, rerun.Key.FileName))); // copied as is, first source wins
 
@@ -162,16 +162,16 @@ public class SweepTests
         b.Save(ResultsTests.Run("lstm", 1, 0.9, 0.96));
 
         var e = Assert.Throws<StoreConflictException>(() => StoreMerge.Merge([a.Directory, b.Directory], into));
-        Assert.Equal("mnist-lstm-seed1-e2.json", e.FileName);
+        Assert.Equal("mnist-lstm-seed1-e2-t2.json", e.FileName);
         Assert.Equal(b.PathOf(ResultsTests.Run("lstm", 1, 0.9, 0.96).Key), e.IncomingPath);
         Assert.StartsWith("history[1].trainAccuracy: ", e.Difference); // the first differing field of epoch 2
-        Assert.Contains("mnist-lstm-seed1-e2.json", e.Message);
+        Assert.Contains("mnist-lstm-seed1-e2-t2.json", e.Message);
         Assert.False(Directory.Exists(into) && Directory.EnumerateFileSystemEntries(into).Any());
 
         // A conflict with what the target already holds is refused too.
         StoreMerge.Merge([a.Directory], into);
         Assert.Throws<StoreConflictException>(() => StoreMerge.Merge([b.Directory], into));
-        Assert.Equal(["mnist-lstm-seed1-e2.json"], Directory.GetFiles(into).Select(Path.GetFileName));
+        Assert.Equal(["mnist-lstm-seed1-e2-t2.json"], Directory.GetFiles(into).Select(Path.GetFileName));
         Assert.Throws<ArgumentException>(() => StoreMerge.Merge([into], into));
         Assert.Throws<ResultsFileException>(() => StoreMerge.Merge([dir.File("absent")], into));
     }
@@ -189,9 +189,9 @@ public class SweepTests
 
         var differences = StoreMerge.Compare(a.Directory, b.Directory);
         Assert.Equal(2, differences.Count);
-        Assert.Equal("mnist-gru-seed1-e1.json", differences[0].FileName);
+        Assert.Equal("mnist-gru-seed1-e1-t2.json", differences[0].FileName);
         Assert.StartsWith("history[0].trainAccuracy: ", differences[0].Problem);
-        Assert.Equal("mnist-simple-rnn-seed1-e1.json", differences[1].FileName);
+        Assert.Equal("mnist-simple-rnn-seed1-e1-t2.json", differences[1].FileName);
         Assert.StartsWith("only in", differences[1].Problem);
     }
 }

@@ -1,0 +1,72 @@
+using Plotly.NET;
+using RnnHelpers.Results;
+using RnnHelpers.Studies;
+using CS = Plotly.NET.CSharp;
+
+namespace RnnHelpers.Charts;
+
+/// <summary>Charts of notebook 06: how batch normalisation's moving averages and the population statistics part.</summary>
+public static class BatchNormCharts
+{
+    /// <summary>Test accuracy every few batches under both evaluations, against training steps.</summary>
+    public static GenericChart AccuracyAlongTraining(IReadOnlyList<ProbePoint> points, string model)
+    {
+        var steps = points.Select(p => p.Step).ToArray();
+        return CS.Chart.Combine(
+            [
+                CS.Chart.Line<int, double, string>(steps, points.Select(p => 100 * p.TestAccuracyMoving), Name: "moving averages (the article's)", ShowMarkers: true),
+                CS.Chart.Line<int, double, string>(steps, points.Select(p => 100 * p.TestAccuracyRecomputed), Name: "recomputed population statistics", ShowMarkers: true),
+            ])
+            .Titled($"{model}: test accuracy during training, measured every {(points.Count > 1 ? points[1].Step - points[0].Step : 0)} batches")
+            .Axes("training step (batches)", "test accuracy (%)")
+            .Sized(900, 450);
+    }
+
+    /// <summary>
+    /// log2 of moving variance / population variance for every hidden unit (rows) at every probe (columns): 0 where the
+    /// moving average is right, +1 where it is twice the population's.
+    /// </summary>
+    public static GenericChart VarianceRatio(IReadOnlyList<ProbePoint> points, string model)
+    {
+        if (points.Count == 0)
+            return CS.Chart.Point<int, int, string>([], [], Name: "").Titled($"{model}: no measurements (train longer or probe more often)");
+        int units = points[0].MovingVariance.Length;
+        var z = Enumerable.Range(0, units)
+            .Select(u => points.Select(p => Math.Log2(p.MovingVariance[u] / Math.Max(p.PopulationVariance[u], 1e-12))).ToArray())
+            .ToArray();
+        var steps = points.Select(p => p.Step.ToString()).ToArray();
+        var unitNames = Enumerable.Range(0, units).Select(u => $"unit {u}").ToArray();
+        return CS.Chart.Heatmap<double, string, string, string>(z, X: ChartStyle.Some(steps), Y: ChartStyle.Some(unitNames),
+                ColorScale: StyleParam.Colorscale.RdBu, ReverseScale: true, ZSmooth: StyleParam.SmoothAlg.False)
+            .Titled($"{model}: log2(moving variance / population variance) per hidden unit")
+            .Axes("training step (batches)", "hidden unit")
+            .Sized(900, 620);
+    }
+
+    /// <summary>Distribution of h_T values (all units pooled) over the training subset and over the test set.</summary>
+    public static GenericChart HiddenStateDistribution(float[] train, float[] test, string model)
+    {
+        return CS.Chart.Combine(
+            [
+                CS.Chart.Histogram<float, float, string>(train, Name: "training subset", Opacity: 0.55, HistNorm: StyleParam.HistNorm.ProbabilityDensity),
+                CS.Chart.Histogram<float, float, string>(test, Name: "test set", Opacity: 0.55, HistNorm: StyleParam.HistNorm.ProbabilityDensity),
+            ])
+            .Titled($"{model}: h_T after training, all hidden units pooled")
+            .Axes("h_T value", "density")
+            .Sized(800, 420);
+    }
+
+    /// <summary>Per model: median epoch-to-epoch swing of test accuracy under both measures (percentage points).</summary>
+    public static GenericChart SwingByModel(IReadOnlyList<SwingStatistics> swings)
+    {
+        var models = swings.Select(s => s.Model).ToArray();
+        return CS.Chart.Combine(
+            [
+                CS.Chart.Column<double, string, string>(swings.Select(s => 100 * s.MedianSwingMoving), Keys: ChartStyle.Some(models), Name: "moving averages"),
+                CS.Chart.Column<double, string, string>(swings.Select(s => 100 * s.MedianSwingRecomputed), Keys: ChartStyle.Some(models), Name: "recomputed BN"),
+            ])
+            .Titled("Median over runs of the mean absolute change of test accuracy from one epoch to the next")
+            .Axes("model", "swing (percentage points)")
+            .Sized(700, 420);
+    }
+}
