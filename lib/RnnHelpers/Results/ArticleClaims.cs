@@ -63,7 +63,7 @@ public static class ArticleClaims
             outcome = "inconclusive";
         else if (pi.High < low || pi.Low > high || share.High < 0.5)
             outcome = "inconsistent";
-        else if (share.Low > 0.5 && pi.Contains(article / 100))
+        else if (share.Low > 0.5)
             outcome = "consistent";
         else
             outcome = "inconclusive";
@@ -71,8 +71,8 @@ public static class ArticleClaims
             $"{RecurrentKinds.Parse(m.Model).DisplayName()} reaches roughly {article.ToString("F0", Inv)}% test accuracy in its last epoch",
             measure,
             $"Band {article.ToString("F0", Inv)} ± {RoughlyPoints.ToString("F1", Inv)} points. Consistent if most single runs land in the band " +
-            "(Clopper-Pearson 95% lower bound of their share above 50%) and the 95% prediction interval for one run contains " +
-            $"{article.ToString("F0", Inv)}%; inconsistent if that interval misses the band or the share's upper bound is below 50%; otherwise inconclusive.",
+            "(Clopper-Pearson 95% lower bound of their share above 50%); inconsistent if the 95% prediction interval for one run " +
+            "misses the band or the share's upper bound is below 50%; otherwise inconclusive.",
             outcome,
             $"{inside} of {m.Runs} runs in the band ({Tables.Rate(share)}); one run: 95% prediction interval [{Tables.Percent(pi.Low)}, {Tables.Percent(pi.High)}]%; " +
             $"median {Tables.Percent(m.FinalMedian)}%, range {Tables.Percent(m.Final.Min())}–{Tables.Percent(m.Final.Max())}%");

@@ -22,7 +22,7 @@ public static class Tables
 
     /// <summary>"lstm − gru +1.20 [+0.40, +2.00] points, p = 0.0021, detectable 0.85": a paired comparison in one phrase.</summary>
     public static string Describe(PairedComparison c) =>
-        $"{c.ModelA} − {c.ModelB} {Points(c.Mean)} [{Points(c.Low)}, {Points(c.High)}] points over {c.Pairs} seeds, sign-flip p = {PValue(c.PValue)}, " +
+        $"{c.ModelA} − {c.ModelB} {Points(c.Mean)} [{Points(c.Low)}, {Points(c.High)}] points over {c.Pairs} seeds, sign-flip p {(c.PValue < 1e-4 ? "" : "= ")}{PValue(c.PValue)}, " +
         $"detectable with 80% power: {(100 * c.DetectableDifference).ToString("F2", Inv)}";
 
     /// <summary>A p-value to three significant digits, or "&lt; 0.0001".</summary>
