@@ -69,7 +69,7 @@ public class ClaimsTests
         }
         var holds = ArticleClaims.GruLower(RunStatistics.Compute(runs))!;
         Assert.Equal("holds", holds.Outcome); // 6 positive pairs each: p = 2/64
-        Assert.Contains("sign-flip p = 0.0312", holds.Evidence);
+        Assert.Contains("sign-flip p = 0.0312", holds.Evidence); // 2/64
         Assert.Contains("detectable with 80% power", holds.Evidence);
 
         // With 5 seeds the smallest exact p is 2/32 = 0.0625: never below 0.05, so never "holds".
