@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Markdig;
+using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -122,6 +123,10 @@ public sealed class HtmlEdition(string outDir, string katexDir)
     private string RenderMarkdown(string markdown, string baseDir, IReadOnlyList<Page> pages)
     {
         var document = Markdig.Markdown.Parse(markdown, Markdown);
+        // $$...$$ inside a paragraph is display math; Markdig renders it like $...$, so mark it.
+        foreach (var math in document.Descendants<Markdig.Extensions.Mathematics.MathInline>())
+            if (math.DelimiterCount >= 2)
+                math.GetAttributes().AddClass("display");
         foreach (var link in document.Descendants<LinkInline>())
             if (link.Url is { } url)
                 link.Url = Relink(url, link.IsImage, baseDir, pages);
@@ -222,8 +227,9 @@ public sealed class HtmlEdition(string outDir, string katexDir)
     /// <summary>Typesets Markdig's math spans; an equation KaTeX cannot parse is a console error (the test looks for those).</summary>
     private const string MathScript = """
         document.querySelectorAll('.math').forEach(function (el) {
-          var display = el.tagName === 'DIV';
-          var tex = el.textContent.trim().replace(/^\\[(\[]/, '').replace(/\\[)\]]$/, '');
+          var raw = el.textContent.trim();
+          var display = el.tagName === 'DIV' || el.classList.contains('display');
+          var tex = raw.replace(/^\\[(\[]/, '').replace(/\\[)\]]$/, '');
           try {
             katex.render(tex, el, { displayMode: display, throwOnError: true });
           } catch (e) {
