@@ -48,9 +48,7 @@ public sealed class NotebookDocument
     public void InjectParameters(string code)
     {
         // A notebook executed in place already carries the last run's injected cell; replace it.
-        for (int i = Cells.Count - 1; i >= 0; i--)
-            if (HasTag((JsonObject)Cells[i]!, "injected-parameters"))
-                Cells.RemoveAt(i);
+        RemoveInjectedParameters();
         int index = Cells.Select((c, i) => (c, i)).Where(p => HasTag((JsonObject)p.c!, "parameters")).Select(p => p.i).DefaultIfEmpty(-1).First();
         if (index < 0)
             throw new InvalidDataException($"{Path}: no cell is tagged 'parameters', so profile values cannot be injected.");
@@ -68,6 +66,14 @@ public sealed class NotebookDocument
             ["source"] = code,
         };
         Cells.Insert(index + 1, cell);
+    }
+
+    /// <summary>Removes the runner's injected-parameters cell, if any.</summary>
+    public void RemoveInjectedParameters()
+    {
+        for (int i = Cells.Count - 1; i >= 0; i--)
+            if (HasTag((JsonObject)Cells[i]!, "injected-parameters"))
+                Cells.RemoveAt(i);
     }
 
     public void Save(string path)

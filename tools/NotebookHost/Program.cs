@@ -10,11 +10,16 @@ using Microsoft.DotNet.Interactive.PackageManagement;
 using NotebookHost;
 
 // Usage: NotebookHost <notebook.ipynb> <output.ipynb> [--inject CODE] [--cell-timeout SECONDS] [--prepare-only]
+//        NotebookHost --tidy <notebook.ipynb>...        (setup cells in step with Directory.Packages.props; see NotebookSetup)
+//        NotebookHost --add-images <notebook.ipynb>...  (static images for chart outputs that have none; nothing is run)
 // Exit codes: 0 all cells ran, 1 a cell failed, 3 a cell timed out, 2 bad arguments or notebook.
 var log = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true }; // the kernel redirects Console while a cell runs
+if (args.Length >= 2 && args[0] is "--tidy" or "--add-images")
+    return await Maintenance.RunAsync(args[0], args[1..], log);
 if (args.Length < 2)
 {
     log.WriteLine("usage: NotebookHost <notebook.ipynb> <output.ipynb> [--inject CODE] [--cell-timeout SECONDS] [--prepare-only]");
+    log.WriteLine("       NotebookHost --tidy|--add-images <notebook.ipynb>...");
     return 2;
 }
 string input = Path.GetFullPath(args[0]), output = Path.GetFullPath(args[1]);
@@ -117,6 +122,9 @@ foreach (var node in notebook.Cells)
     }
 }
 
+var images = await ChartImager.AddImagesAsync(notebook, log);
+if (output == input)
+    notebook.RemoveInjectedParameters(); // a notebook executed in place is committed: the profile's values are the runner's, not the notebook's
 notebook.Save(output);
-log.WriteLine($"{Path.GetFileName(input)}: {executionCount} code cells ran in {clock.Elapsed.TotalSeconds:F1} s");
+log.WriteLine($"{Path.GetFileName(input)}: {executionCount} code cells ran, {images} chart image(s) rendered, in {clock.Elapsed.TotalSeconds:F1} s");
 return 0;

@@ -52,6 +52,11 @@ public static class RunCommand
         Console.WriteLine("Preparing data (MNIST)…");
         DatasetAcquirer.EnsureAvailable(DatasetName.Mnist, RepoLayout.Data, progress: DataCommands.ConsoleProgress());
 
+        // The kernel host adds a static image to each chart with the system's Chromium; say once when there is none.
+        var chromium = new[] { Environment.GetEnvironmentVariable("WORKBOOK_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser" };
+        if (!prepareOnly && !chromium.Any(p => !string.IsNullOrEmpty(p) && File.Exists(p)))
+            Console.WriteLine("No Chromium installed (apt-get install -y chromium): charts are stored as HTML only, without static images.");
+
         outDir = Path.GetFullPath(outDir);
         var resultsDir = profile == "smoke" ? Path.Combine(outDir, "results") : null;
         var runner = new NotebookRunner(Profiles.Injection(profile, resultsDir), outDir, inPlace, TimeSpan.FromSeconds(cellTimeoutSeconds), prepareOnly);

@@ -33,8 +33,11 @@ public static class TrainingCharts
         int n = matrix.Classes;
         var z = Enumerable.Range(0, n).Select(t => Enumerable.Range(0, n).Select(p => matrix.Counts[t, p]).ToArray()).ToArray();
         var text = z.Select(row => row.Select(v => v.ToString()).ToArray()).ToArray();
+        // White to a mid blue, not a dark end: the counts are printed in the chart's dark font on
+        // every cell, and on the diagonal's darkest colour they could not be read.
+        var scale = StyleParam.Colorscale.NewCustom(new[] { Tuple.Create(0.0, Color.fromString("#ffffff")), Tuple.Create(0.02, Color.fromString("#e3eef9")), Tuple.Create(1.0, Color.fromString("#6baed6")) });
         return CS.Chart.AnnotatedHeatmap<int, string, string, string>(z, text, X: ChartStyle.Some(classNames), Y: ChartStyle.Some(classNames),
-                ColorScale: StyleParam.Colorscale.YIGnBu, ReverseScale: true, ReverseYAxis: true)
+                ColorScale: scale, ReverseYAxis: true)
             .Titled(title)
             .Axes("predicted", "true")
             .Sized(620, 560);

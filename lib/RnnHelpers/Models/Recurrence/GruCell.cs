@@ -8,6 +8,7 @@ namespace RnnHelpers.Models.Recurrence;
 /// PyTorch's GRU, which is Keras' GRU with reset_after=True. Gate order r, z, n:
 /// r = σ(i_r + h_r), z = σ(i_z + h_z), n = tanh(i_n + r ⊙ h_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1},
 /// where i = x_t W_ihᵀ + b_ih and h = h_{t−1} W_hhᵀ + b_hh.
+/// The notebook notebooks/04-gru.ipynb explains it.
 /// </summary>
 internal sealed unsafe class GruCell : IRecurrentCell
 {

@@ -8,6 +8,7 @@ namespace RnnHelpers.Models.Recurrence;
 /// PyTorch's LSTM, which is Keras' LSTM. Gate order i, f, g, o:
 /// i = σ(·), f = σ(·), g = tanh(·), o = σ(·) of x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh;
 /// c_t = f ⊙ c_{t−1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
+/// The notebook notebooks/03-lstm.ipynb explains it.
 /// </summary>
 internal sealed unsafe class LstmCell : IRecurrentCell
 {

@@ -4,7 +4,10 @@ using System.Numerics;
 
 namespace RnnHelpers.Models.Recurrence;
 
-/// <summary>h_t = tanh(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh): Keras' SimpleRNN with tanh.</summary>
+/// <summary>
+/// h_t = tanh(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh): Keras' SimpleRNN with tanh.
+/// The notebook notebooks/02-simple-rnn.ipynb explains it.
+/// </summary>
 internal sealed unsafe class SimpleRnnCell : IRecurrentCell
 {
     public static readonly SimpleRnnCell Instance = new();
