@@ -3,9 +3,6 @@ using System.Text;
 
 namespace RnnHelpers.Models;
 
-/// <summary>One row of a Keras-style model summary.</summary>
-public sealed record LayerSummary(string Name, string Type, string OutputShape, long Parameters, long NonTrainable);
-
 /// <summary>A Keras-style <c>model.summary()</c>, computed from the module's own parameters.</summary>
 public sealed record ModelSummary(string ModelName, IReadOnlyList<LayerSummary> Layers)
 {
