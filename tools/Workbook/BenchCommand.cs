@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using RnnHelpers.Benchmarks;
 using RnnHelpers.Data;
-using RnnHelpers.Models;
 using RnnHelpers.Results;
 
 namespace Workbook;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using RnnHelpers.Data;
-using RnnHelpers.Evaluation;
 using RnnHelpers.Models;
 using RnnHelpers.Native;
 using RnnHelpers.Training;

@@ -1,5 +1,4 @@
 using RnnHelpers.Native;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RnnHelpers.Data;

@@ -1,6 +1,3 @@
-using RnnHelpers.Models;
-using static TorchSharp.torch;
-
 namespace RnnHelpers.Evaluation;
 
 /// <summary>A model's predictions on a split, with the softmax probability of each predicted class.</summary>

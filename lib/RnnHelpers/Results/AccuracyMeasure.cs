@@ -1,5 +1,3 @@
-using RnnHelpers.Training;
-
 namespace RnnHelpers.Results;
 
 /// <summary>

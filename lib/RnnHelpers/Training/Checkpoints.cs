@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using RnnHelpers.Models;
 using RnnHelpers.Results;
-using static TorchSharp.torch;
 
 namespace RnnHelpers.Training;
 
