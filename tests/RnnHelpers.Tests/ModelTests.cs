@@ -25,6 +25,43 @@ public class ModelTests
         Assert.Contains($"{total:N0}", summary.ToHtml());
     }
 
+    [Fact]
+    public void Model_facts_have_one_row_per_kind_in_enum_order_and_agree_with_the_kernels()
+    {
+        Assert.Equal(Enum.GetValues<RecurrentKind>(), ModelFacts.All.Select(f => f.Kind));
+        Assert.Equal(Enum.GetValues<RecurrentKind>(), RecurrentKinds.All);
+        foreach (var facts in ModelFacts.All)
+        {
+            Assert.Same(facts, ModelFacts.Of(facts.Kind));
+            Assert.Equal(facts.Gates, facts.Cell.Gates);
+            using var model = new RecurrentClassifier(facts.Kind);
+            // The classifier's field names become parameter names; they are meant to be Keras' layer names.
+            Assert.StartsWith(facts.KerasLayerName + ".", model.named_parameters().First().name);
+            Assert.Equal(facts.TorchModuleName, model.RecurrentLayer.GetName());
+        }
+    }
+
+    [Theory]
+    [InlineData("simple-rnn", RecurrentKind.SimpleRnn)]
+    [InlineData("SimpleRNN", RecurrentKind.SimpleRnn)]
+    [InlineData(" simplernn ", RecurrentKind.SimpleRnn)]
+    [InlineData("LSTM", RecurrentKind.Lstm)]
+    [InlineData("gru", RecurrentKind.Gru)]
+    public void Parse_accepts_the_id_and_the_display_name_in_any_case(string text, RecurrentKind kind) =>
+        Assert.Equal(kind, RecurrentKinds.Parse(text));
+
+    [Theory]
+    [InlineData("rnn")]
+    [InlineData("simple_rnn")]
+    [InlineData("")]
+    public void Parse_rejects_other_spellings_and_says_what_it_accepts(string text)
+    {
+        Assert.Null(RecurrentKinds.TryParse(text));
+        var error = Assert.Throws<ArgumentException>(() => RecurrentKinds.Parse(text));
+        Assert.Contains("simple-rnn, lstm, gru", error.Message);
+        Assert.Contains("SimpleRNN, LSTM, GRU", error.Message);
+    }
+
     [Theory]
     [InlineData(RecurrentKind.SimpleRnn)]
     [InlineData(RecurrentKind.Lstm)]

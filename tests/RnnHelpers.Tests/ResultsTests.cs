@@ -129,4 +129,28 @@ public class ResultsTests
         var runs = new ResultsStore(Path.Combine(Repo.Root, "results")).LoadAll(r => ResultsMarkdown.IsArticleProtocol(r, dataset));
         Assert.Equal(ResultsMarkdown.Build(runs).Trim(), ResultsMarkdown.Extract(readme, dataset));
     }
+
+    [Fact]
+    public void A_generated_block_is_replaced_whole_and_the_text_around_it_is_kept()
+    {
+        var block = new GeneratedBlock("<!-- x:start -->", "<!-- x:end -->", "test page");
+        const string page = "# Title\n\n<!-- x:start -->\nold\n<!-- x:end -->\n\nafter\n";
+        Assert.True(block.IsIn(page));
+        Assert.Equal("# Title\n\n<!-- x:start -->\nnew\n<!-- x:end -->\n\nafter\n", block.Replace(page, "new\n\n"));
+        Assert.Equal("old", block.Extract(page));
+        Assert.Equal("<!-- x:start -->\nnew\n<!-- x:end -->\n", block.Wrap("new\n"));
+        Assert.False(block.IsIn("<!-- x:end --> <!-- x:start -->"));
+        var error = Assert.Throws<InvalidDataException>(() => block.Replace("no markers", "new"));
+        Assert.Contains("test page", error.Message);
+        Assert.Contains("<!-- x:start -->", error.Message);
+    }
+
+    [Fact]
+    public void The_repository_root_is_found_from_the_test_binary_and_from_any_folder_inside()
+    {
+        Assert.True(File.Exists(Path.Combine(Repo.Root, "global.json")));
+        Assert.Equal(Repo.Root, RepositoryRoot.Find(Path.Combine(Repo.Root, "lib", "RnnHelpers")));
+        Assert.Null(RepositoryRoot.TryFind(Path.GetTempPath()));
+        Assert.Throws<InvalidOperationException>(() => RepositoryRoot.Find(Path.GetTempPath()));
+    }
 }

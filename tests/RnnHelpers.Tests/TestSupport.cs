@@ -8,17 +8,9 @@ namespace RnnHelpers.Tests;
 /// <summary>Paths of the repository and a temporary folder per test.</summary>
 public static class Repo
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = RepositoryRoot.Find(AppContext.BaseDirectory);
 
     public static string DataDir => Path.Combine(Root, "data");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "global.json")) && Directory.Exists(Path.Combine(dir.FullName, "lib")))
-                return dir.FullName;
-        throw new InvalidOperationException("Repository root (with global.json) not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>A temporary folder deleted at the end of a test.</summary>

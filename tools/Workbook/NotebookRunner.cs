@@ -3,24 +3,6 @@ using System.Text.Json.Nodes;
 
 namespace Workbook;
 
-/// <summary>The outcome of one notebook: passed or not, how long, and the first error.</summary>
-public sealed record NotebookOutcome(string Notebook, bool Passed, TimeSpan Elapsed, string? Error, string OutputPath);
-
-/// <summary>Parameter values a profile injects after each notebook's parameters cell.</summary>
-public static class Profiles
-{
-    public static readonly string[] Names = ["smoke", "full"];
-
-    /// <summary>Assignments to the parameters-cell variables; <paramref name="resultsDir"/> null keeps the notebook's own.</summary>
-    public static ParameterInjection Injection(string profile, string? resultsDir) => profile switch
-    {
-        "smoke" => new([new("Epochs", 1), new("TrainLimit", 2000), new("TestLimit", 500), new("ResultsDir", resultsDir)]),
-        "full" => new([new("Epochs", 10), new("TrainLimit", null), new("TestLimit", null),
-            .. resultsDir is null ? Array.Empty<KeyValuePair<string, object?>>() : [new("ResultsDir", resultsDir)]]),
-        _ => throw new ArgumentException($"Profile '{profile}' is not known; use smoke or full.", nameof(profile)),
-    };
-}
-
 /// <summary>
 /// Executes notebooks one kernel process each (tools/NotebookHost), working directory the
 /// notebook's folder, and writes executed copies.

@@ -5,7 +5,7 @@ namespace Workbook;
 /// <summary>Where things are in the repository, found from the running binary or the current folder.</summary>
 public static class RepoLayout
 {
-    public static string Root { get; } = Find();
+    public static string Root { get; } = RnnHelpers.RepositoryRoot.Find();
 
     public static string Notebooks => Path.Combine(Root, "notebooks");
     public static string Data => Path.Combine(Root, "data");
@@ -19,13 +19,4 @@ public static class RepoLayout
 
     /// <summary>The library build the notebooks reference with #r.</summary>
     public static string NotebookLibrary => Path.Combine(Root, "lib", "RnnHelpers", "bin", "Debug", "net10.0", "RnnHelpers.dll");
-
-    private static string Find()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "global.json")) && Directory.Exists(Path.Combine(dir.FullName, "notebooks")))
-                    return dir.FullName;
-        throw new InvalidOperationException("Cannot find the repository root (a folder with global.json and notebooks/).");
-    }
 }

@@ -8,8 +8,9 @@ public static class SharedOptions
 {
     public static Option<string> Model()
     {
-        var model = new Option<string>("--model") { Description = "simple-rnn, lstm, gru or all.", DefaultValueFactory = _ => "all" };
-        model.AcceptOnlyFromAmong("simple-rnn", "lstm", "gru", "all");
+        string[] ids = [.. ModelFacts.All.Select(f => f.Id), "all"];
+        var model = new Option<string>("--model") { Description = $"{string.Join(", ", ids[..^1])} or all.", DefaultValueFactory = _ => "all" };
+        model.AcceptOnlyFromAmong(ids);
         return model;
     }
 

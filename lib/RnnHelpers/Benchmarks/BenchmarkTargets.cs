@@ -4,9 +4,6 @@ using RnnHelpers.Results;
 
 namespace RnnHelpers.Benchmarks;
 
-/// <summary>One performance target checked against a benchmark run.</summary>
-public sealed record TargetCheck(string Target, string Measured, bool Met);
-
 /// <summary>
 /// The performance targets of the project (share of the SGEMM peak per model, the whole article protocol
 /// in 90 s, flat memory under 1.2 GB) checked against a <see cref="BenchmarkReport"/>. The comparison

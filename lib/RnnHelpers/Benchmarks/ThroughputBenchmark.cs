@@ -1,44 +1,11 @@
 using System.Diagnostics;
 using RnnHelpers.Data;
-using RnnHelpers.Evaluation;
 using RnnHelpers.Models;
 using RnnHelpers.Native;
 using RnnHelpers.Training;
 using static TorchSharp.torch;
 
 namespace RnnHelpers.Benchmarks;
-
-/// <summary>One model's measured training throughput.</summary>
-public sealed record ModelBenchmark(
-    string Model,
-    int Epochs,
-    IReadOnlyList<double> EpochSeconds,
-    double MedianEpochSeconds,
-    double SamplesPerSecond,
-    double EvalSeconds,
-    IReadOnlyList<double> RssAfterEpochMegabytes,
-    double PeakRssMegabytes,
-    double TrainFlopsPerEpoch,
-    double AchievedGflops,
-    double ShareOfSgemmPeak,
-    double FinalTestAccuracy,
-    BatchProfile Profile);
-
-/// <summary>Where one training batch's time goes, in milliseconds (mean over the profiled batches).</summary>
-public sealed record BatchProfile(int Batches, double Data, double Forward, double Backward, double Step, double Bookkeeping)
-{
-    public double Total => Data + Forward + Backward + Step + Bookkeeping;
-}
-
-/// <summary>The whole benchmark: SGEMM peak, per-model results, and the wall time of all models together.</summary>
-public sealed record BenchmarkReport(
-    DateTimeOffset StartedAt,
-    string Cpu,
-    int Threads,
-    string TorchSharpVersion,
-    double SgemmPeakGflops,
-    IReadOnlyList<ModelBenchmark> Models,
-    double TotalSeconds);
 
 /// <summary>
 /// Measures the article protocol's training speed on the full training set, the FLOPs it does,

@@ -1,6 +1,7 @@
 using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
+using RnnHelpers.Models;
 using CS = Plotly.NET.CSharp;
 
 namespace RnnHelpers.Charts;
@@ -8,13 +9,8 @@ namespace RnnHelpers.Charts;
 /// <summary>Small C# wrappers over Plotly.NET's F# styling functions.</summary>
 public static class ChartStyle
 {
-    /// <summary>Colours used for the three models on every chart.</summary>
-    public static readonly IReadOnlyDictionary<string, string> ModelColours = new Dictionary<string, string>
-    {
-        ["simple-rnn"] = "#1f77b4",
-        ["lstm"] = "#d62728",
-        ["gru"] = "#2ca02c",
-    };
+    /// <summary>Colours used for the three models on every chart, by model id (from <see cref="ModelFacts.ChartColour"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ModelColours = ModelFacts.All.ToDictionary(f => f.Id, f => f.ChartColour);
 
     public static GenericChart Titled(this GenericChart chart, string title) =>
         Plotly.NET.Chart.withTitle(title, FSharpOption<Font>.None).Invoke(chart);
@@ -41,7 +37,11 @@ public static class ChartStyle
         return Plotly.NET.Chart.withYAxis(axis, FSharpOption<StyleParam.SubPlotId>.None).Invoke(chart);
     }
 
-    public static Color ColourOf(string modelId) => Color.fromString(ModelColours.TryGetValue(modelId, out var c) ? c : "#7f7f7f");
+    /// <summary>The chart colour of a model id, grey for an id the workbook does not know.</summary>
+    public static Color ColourOf(string modelId) => Color.fromString(HexOf(modelId));
+
+    /// <summary>The #rrggbb colour of a model id, <see cref="ModelFacts.UnknownColour"/> for an id the workbook does not know.</summary>
+    public static string HexOf(string modelId) => ModelColours.GetValueOrDefault(modelId, ModelFacts.UnknownColour);
 
     /// <summary>A standalone HTML page with plotly.js inlined, so it renders offline.</summary>
     public static string ToStandaloneHtml(this GenericChart chart)

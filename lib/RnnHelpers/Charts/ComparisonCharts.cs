@@ -20,7 +20,7 @@ public static class ComparisonCharts
         foreach (var group in measured.GroupBy(r => r.Run.Model).OrderBy(g => RecurrentKinds.SortOrder(g.Key)))
         {
             var colour = ChartStyle.ColourOf(group.Key);
-            var faint = Color.fromString(ChartStyle.ModelColours.GetValueOrDefault(group.Key, "#7f7f7f") + "40");
+            var faint = Color.fromString(ChartStyle.HexOf(group.Key) + "40");
             int epochs = group.Min(r => r.Accuracy.Count);
             var x = Enumerable.Range(1, epochs).ToArray();
             foreach (var run in group.OrderBy(r => r.Run.Seed))

@@ -1,30 +1,5 @@
 namespace RnnHelpers.Data;
 
-/// <summary>The datasets the workbook knows how to acquire.</summary>
-public enum DatasetName
-{
-    Mnist,
-    FashionMnist,
-}
-
-/// <summary>One IDX file of a dataset with the SHA-256 and size of its decompressed content.</summary>
-public sealed record DatasetFile(string Name, string Sha256, long Size);
-
-/// <summary>Everything needed to acquire and label a dataset.</summary>
-public sealed record DatasetInfo(
-    DatasetName Name,
-    string FolderName,
-    string DisplayName,
-    IReadOnlyList<string> ClassNames,
-    DatasetFile TrainImages,
-    DatasetFile TrainLabels,
-    DatasetFile TestImages,
-    DatasetFile TestLabels,
-    IReadOnlyList<string> Mirrors)
-{
-    public IReadOnlyList<DatasetFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
-}
-
 /// <summary>Published checksums and sources of MNIST and Fashion-MNIST.</summary>
 public static class DatasetCatalog
 {

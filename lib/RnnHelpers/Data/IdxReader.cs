@@ -3,22 +3,6 @@ using System.IO.Compression;
 
 namespace RnnHelpers.Data;
 
-/// <summary>The parsed header of an IDX file.</summary>
-public sealed record IdxHeader(int Magic, int Count, IReadOnlyList<int> Dimensions, bool Gzipped)
-{
-    public const int ImagesMagic = 2051;
-    public const int LabelsMagic = 2049;
-
-    /// <summary>Bytes of payload the header promises.</summary>
-    public long PayloadLength => Dimensions.Aggregate((long)Count, (acc, d) => acc > int.MaxValue ? long.MaxValue : acc * d);
-
-    /// <summary>Header length in bytes: magic, count and one int32 per extra dimension.</summary>
-    public int HeaderLength => 8 + 4 * Dimensions.Count;
-}
-
-/// <summary>Images of an IDX3 file: <c>Count</c> images of <c>Rows</c> x <c>Columns</c> bytes, row-major.</summary>
-public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels);
-
 /// <summary>
 /// Reads IDX image (magic 2051) and label (magic 2049) files, raw or gzip-compressed.
 /// Every check names the file, the field and its offset; no buffer is sized from a header

@@ -1,10 +1,4 @@
-using RnnHelpers.Models;
-using static TorchSharp.torch;
-
 namespace RnnHelpers.Evaluation;
-
-/// <summary>A misclassified example: its index in the split, the true and predicted labels, and the predicted class's probability.</summary>
-public sealed record Mistake(int Index, int TrueLabel, int PredictedLabel, double Probability);
 
 /// <summary>A model's predictions on a split, with the softmax probability of each predicted class.</summary>
 public sealed class Predictions

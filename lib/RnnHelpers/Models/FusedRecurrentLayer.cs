@@ -21,15 +21,9 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
     private readonly FusedRecurrenceCall withHistory, withoutHistory;
 
     public FusedRecurrentLayer(RecurrentKind kind, int inputSize, int hiddenSize)
-        : base(kind switch { RecurrentKind.Gru => "GRU", RecurrentKind.Lstm => "LSTM", _ => "RNN" })
+        : base(ModelFacts.Of(kind).TorchModuleName)
     {
-        IRecurrentCell cell = kind switch
-        {
-            RecurrentKind.SimpleRnn => SimpleRnnCell.Instance,
-            RecurrentKind.Gru => GruCell.Instance,
-            RecurrentKind.Lstm => LstmCell.Instance,
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-        };
+        IRecurrentCell cell = ModelFacts.Of(kind).Cell;
         if (inputSize < 1)
             throw new ArgumentException($"Features must be at least 1; got {inputSize}.", nameof(inputSize));
         if (hiddenSize < 1)

@@ -3,9 +3,6 @@ using System.Text;
 
 namespace RnnHelpers.Models;
 
-/// <summary>One row of a Keras-style model summary.</summary>
-public sealed record LayerSummary(string Name, string Type, string OutputShape, long Parameters, long NonTrainable);
-
 /// <summary>A Keras-style <c>model.summary()</c>, computed from the module's own parameters.</summary>
 public sealed record ModelSummary(string ModelName, IReadOnlyList<LayerSummary> Layers)
 {
@@ -22,10 +19,10 @@ public sealed record ModelSummary(string ModelName, IReadOnlyList<LayerSummary> 
         long Trainable(TorchSharp.torch.nn.Module m) => m.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         long moving = model.BatchNormalization.MovingMean.numel() + model.BatchNormalization.MovingVariance.numel();
         string h = $"(None, {model.HiddenUnits})";
-        string rnnName = model.Kind switch { RecurrentKind.SimpleRnn => "simple_rnn", RecurrentKind.Lstm => "lstm", _ => "gru" };
-        return new ModelSummary(model.Kind.DisplayName(),
+        var facts = ModelFacts.Of(model.Kind);
+        return new ModelSummary(facts.DisplayName,
         [
-            new(rnnName, model.Kind.DisplayName(), h, Trainable(model.RecurrentLayer), 0),
+            new(facts.KerasLayerName, facts.DisplayName, h, Trainable(model.RecurrentLayer), 0),
             new("batch_normalization", "BatchNormalization", h, Trainable(model.BatchNormalization) + moving, moving),
             new("dense", "Dense", $"(None, {RecurrentClassifier.Classes})", Trainable(model.Dense), 0),
         ]);

@@ -5,17 +5,11 @@ namespace RnnHelpers.Models;
 /// <summary>Why each layer has the parameter count it has: the Keras formula, evaluated, beside the count taken from the module.</summary>
 public static class ParameterArithmetic
 {
-    /// <summary>Gates (weight blocks) per recurrent layer: SimpleRNN 1, GRU 3, LSTM 4.</summary>
-    public static int Gates(RecurrentKind kind) => kind switch
-    {
-        RecurrentKind.SimpleRnn => 1,
-        RecurrentKind.Gru => 3,
-        RecurrentKind.Lstm => 4,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+    /// <summary>Gates (weight blocks) per recurrent layer: SimpleRNN 1, GRU 3, LSTM 4 (<see cref="ModelFacts.Gates"/>).</summary>
+    public static int Gates(RecurrentKind kind) => ModelFacts.Of(kind).Gates;
 
-    /// <summary>Biases per gate in Keras: one, except GRU with reset_after=True which has two.</summary>
-    public static int BiasesPerGate(RecurrentKind kind) => kind == RecurrentKind.Gru ? 2 : 1;
+    /// <summary>Biases per gate in Keras: one, except GRU with reset_after=True which has two (<see cref="ModelFacts.BiasesPerGate"/>).</summary>
+    public static int BiasesPerGate(RecurrentKind kind) => ModelFacts.Of(kind).BiasesPerGate;
 
     public static long Recurrent(RecurrentKind kind, int features, int hidden) =>
         (long)Gates(kind) * (features * hidden + hidden * hidden + BiasesPerGate(kind) * hidden);

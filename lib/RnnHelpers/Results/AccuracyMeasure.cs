@@ -1,5 +1,3 @@
-using RnnHelpers.Training;
-
 namespace RnnHelpers.Results;
 
 /// <summary>
@@ -10,23 +8,4 @@ public enum AccuracyMeasure
 {
     MovingAverages,
     RecomputedBn,
-}
-
-/// <summary>Reading a measure out of an epoch, and its name in tables and prose.</summary>
-public static class AccuracyMeasures
-{
-    public static IReadOnlyList<AccuracyMeasure> All { get; } = [AccuracyMeasure.MovingAverages, AccuracyMeasure.RecomputedBn];
-
-    /// <summary>The epoch's test accuracy under the measure (fraction), or null when the run predates the recomputed one.</summary>
-    public static double? TestAccuracy(this AccuracyMeasure measure, EpochRecord epoch) =>
-        measure == AccuracyMeasure.MovingAverages ? epoch.TestAccuracy : epoch.TestAccuracyRecomputedBn;
-
-    /// <summary>Short name for table columns: "moving averages" or "recomputed BN".</summary>
-    public static string ShortName(this AccuracyMeasure measure) =>
-        measure == AccuracyMeasure.MovingAverages ? "moving averages" : "recomputed BN";
-
-    /// <summary>Name for prose and captions.</summary>
-    public static string Description(this AccuracyMeasure measure) => measure == AccuracyMeasure.MovingAverages
-        ? "test accuracy with batch normalisation's moving averages (the article's protocol)"
-        : "test accuracy with batch-normalisation statistics recomputed over 10,000 training images after each epoch";
 }

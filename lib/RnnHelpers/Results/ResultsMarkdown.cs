@@ -12,6 +12,9 @@ public static class ResultsMarkdown
 
     public static string EndMarker(string dataset) => $"<!-- results:end {dataset} -->";
 
+    /// <summary>The README's generated block for one dataset folder name.</summary>
+    public static GeneratedBlock Block(string dataset) => new(StartMarker(dataset), EndMarker(dataset), $"README results block for {dataset}");
+
     /// <summary>Runs of the article's protocol (full data, default options, any seed and thread count) for one dataset.</summary>
     public static bool IsArticleProtocol(RunRecord run, string dataset, int epochs = 10)
     {
@@ -50,24 +53,10 @@ public static class ResultsMarkdown
         seeds.Count > 2 && seeds[^1] - seeds[0] == seeds.Count - 1 ? $"{seeds[0]}–{seeds[^1]}" : string.Join(", ", seeds);
 
     /// <summary>Replaces the text between the dataset's markers in <paramref name="readme"/> with <paramref name="block"/>.</summary>
-    public static string Replace(string readme, string dataset, string block)
-    {
-        var (start, end) = Find(readme, dataset);
-        return readme[..(start + StartMarker(dataset).Length)] + "\n" + block.TrimEnd() + "\n" + readme[end..];
-    }
+    /// <exception cref="InvalidDataException">The README lacks the dataset's markers.</exception>
+    public static string Replace(string readme, string dataset, string block) => Block(dataset).Replace(readme, block);
 
     /// <summary>The text currently between the dataset's markers.</summary>
-    public static string Extract(string readme, string dataset)
-    {
-        var (start, end) = Find(readme, dataset);
-        return readme[(start + StartMarker(dataset).Length)..end].Trim();
-    }
-
-    private static (int Start, int End) Find(string readme, string dataset)
-    {
-        int start = readme.IndexOf(StartMarker(dataset), StringComparison.Ordinal), end = readme.IndexOf(EndMarker(dataset), StringComparison.Ordinal);
-        if (start < 0 || end < start)
-            throw new InvalidDataException($"README has no results block between '{StartMarker(dataset)}' and '{EndMarker(dataset)}'.");
-        return (start, end);
-    }
+    /// <exception cref="InvalidDataException">The README lacks the dataset's markers.</exception>
+    public static string Extract(string readme, string dataset) => Block(dataset).Extract(readme);
 }

@@ -3,13 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace RnnHelpers.Results;
 
-/// <summary>A result file that cannot be read as a run: named, never silently used.</summary>
-public sealed class ResultsFileException(string filePath, string problem, Exception? inner = null)
-    : Exception($"{filePath}: {problem}", inner)
-{
-    public string FilePath { get; } = filePath;
-}
-
 /// <summary>
 /// A folder of run files (one JSON per run), written atomically. A stored run is reference data: saving a run whose
 /// file exists already is refused (<see cref="ResultsFileException"/>) unless the caller asks to replace it.

@@ -2,18 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using RnnHelpers.Models;
 using RnnHelpers.Results;
-using static TorchSharp.torch;
 
 namespace RnnHelpers.Training;
-
-/// <summary>A checkpoint that cannot be used: named, never silently trusted.</summary>
-public sealed class CheckpointException(string path, string problem, Exception? inner = null) : Exception($"{path}: {problem}", inner)
-{
-    public string FilePath { get; } = path;
-}
-
-/// <summary>What a checkpoint records besides the weights.</summary>
-public sealed record CheckpointState(string Run, int Epoch, string WeightsFile, string WeightsSha256, IReadOnlyList<EpochRecord> History);
 
 /// <summary>
 /// Saves the model and history after every epoch so a stopped run continues where it was.

@@ -1,0 +1,8 @@
+namespace RnnHelpers.Data;
+
+/// <summary>The two standard splits.</summary>
+public enum Split
+{
+    Train,
+    Test,
+}

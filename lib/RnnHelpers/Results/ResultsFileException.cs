@@ -1,0 +1,8 @@
+namespace RnnHelpers.Results;
+
+/// <summary>A result file that cannot be read as a run: named, never silently used.</summary>
+public sealed class ResultsFileException(string filePath, string problem, Exception? inner = null)
+    : Exception($"{filePath}: {problem}", inner)
+{
+    public string FilePath { get; } = filePath;
+}

@@ -1,0 +1,7 @@
+namespace RnnHelpers.Training;
+
+/// <summary>A checkpoint that cannot be used: named, never silently trusted.</summary>
+public sealed class CheckpointException(string path, string problem, Exception? inner = null) : Exception($"{path}: {problem}", inner)
+{
+    public string FilePath { get; } = path;
+}
