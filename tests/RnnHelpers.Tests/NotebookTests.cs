@@ -41,7 +41,7 @@ public static class Cli
     };
 }
 
-/// <summary>Executes the five notebooks once in the smoke profile.</summary>
+/// <summary>Executes every notebook once in the smoke profile.</summary>
 public sealed class SmokeRunFixture : IDisposable
 {
     public SmokeRunFixture()
@@ -64,13 +64,14 @@ public sealed class SmokeRunFixture : IDisposable
 
 public class NotebookTests(SmokeRunFixture smoke) : IClassFixture<SmokeRunFixture>
 {
-    public static readonly TheoryData<string> All = new() { "01-mnist-dataset", "02-simple-rnn", "03-lstm", "04-gru", "05-comparison" };
+    public static readonly TheoryData<string> All = new() { "01-mnist-dataset", "02-simple-rnn", "03-lstm", "04-gru", "05-comparison", "08-sensitivity" };
 
     [Fact]
-    public void All_five_notebooks_pass_in_the_smoke_profile()
+    public void Every_notebook_passes_in_the_smoke_profile()
     {
+        int notebooks = Directory.GetFiles(Path.Combine(Repo.Root, "notebooks"), "*.ipynb").Length;
         Assert.True(smoke.ExitCode == 0, smoke.Output);
-        Assert.Contains("5 passed, 0 failed", smoke.Output);
+        Assert.Contains($"{notebooks} passed, 0 failed", smoke.Output);
     }
 
     [Theory]
@@ -107,6 +108,21 @@ public class NotebookTests(SmokeRunFixture smoke) : IClassFixture<SmokeRunFixtur
         Assert.Contains("2,000 training images and 500 test images", text);
         Assert.Contains("images per class", text);
         Assert.Contains("Plotly chart will be drawn", text);
+    }
+
+    [Fact]
+    public void The_sensitivity_notebook_shows_the_grid_the_rules_the_chart_and_a_computed_verdict()
+    {
+        var text = Cli.AllText(smoke.Executed("08-sensitivity"));
+        Assert.Contains("The grid:", text);
+        Assert.Contains("sign-flip", text);
+        Assert.Contains("Plotly chart will be drawn", text);
+        Assert.Contains("ranking by median", text);
+        Assert.Contains("Paired differences by seed", text);
+        Assert.Contains("the article", text);
+        Assert.Contains("ranking holds in", text);
+        // The smoke profile caps the budget: 1 epoch on 2,000 training and 500 test images.
+        Assert.Contains("1 epoch on the first 2,000 training images, evaluated on the first 500 test images", text);
     }
 
     [Fact]

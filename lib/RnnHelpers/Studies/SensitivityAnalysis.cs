@@ -99,6 +99,19 @@ public sealed record SensitivityAnalysis(SensitivityStudy Study, IReadOnlyList<S
             ["setting", "difference", "by seed", "median", "same sign in every seed", "exact two-sided p"], rows);
     }
 
+    /// <summary>The rules of <see cref="SensitivityAnalysis"/> in words, with the figures they depend on computed for <paramref name="study"/>.</summary>
+    public static string Rules(SensitivityStudy study)
+    {
+        int n = study.Seeds.Count;
+        return $"(1) Each run is scored by its final-epoch test accuracy, read two ways, each analysed on its own: with batch normalisation's moving averages (the article's measure) and with population statistics recomputed over the first {Training.Trainer.PopulationStatisticsImages.ToString("N0", Inv)} training images. " +
+               $"(2) In each setting the models are ranked by their median over the {n} seeds; the spread shown is the seeds' whole range (min–max), not an interval. " +
+               $"(3) A difference between two models counts only if the {n} paired-by-seed differences all have the same sign. The exact two-sided sign-flip p-value is shown beside it; with {n} pairs its smallest possible value is {SignFlipTest.SmallestP(n).ToString("0.###", Inv)}, so no single setting can show a difference at the 5% level, and a difference of the same sign in every seed arises by chance with probability {SignFlipTest.SmallestP(n).ToString("0.###", Inv)} when two models are equal. What {n} seeds can show is a consistent direction, and, across settings, a pattern that repeats. " +
+               $"(4) The article's ranking (all similar, the GRU slightly lower) holds in a setting if the GRU has the lowest median and the three medians lie within {ArticleClaims.RoughlyPoints.ToString("0.0", Inv)} percentage points (the workbook's reading of \"roughly\"); it survives if it holds in every setting.";
+    }
+
+    /// <summary>The answer to "does the article's ranking survive?" under both measures.</summary>
+    public string Conclusion() => string.Join(" ", Measures.Select(Verdict));
+
     /// <summary>The rule, then its outcome for one measure, every number computed.</summary>
     public string Verdict(AccuracyMeasure measure)
     {
@@ -109,7 +122,7 @@ public sealed record SensitivityAnalysis(SensitivityStudy Study, IReadOnlyList<S
         string survives = holds.Count == n ? "survives" : holds.Count == 0 ? "does not survive" : $"survives only in part";
         return $"With {MeasureName(measure)}: the article's ranking holds in {holds.Count} of {n} settings{List(holds)}, so it {survives}. " +
                $"The GRU has the lowest median in {gruLast.Count} of {n} settings{List(gruLast)}, and is below both other models in every seed in {gruBelowEverySeed.Count}{List(gruBelowEverySeed)}. " +
-               $"The medians span {Points(Settings.Min(s => s.SpreadOfMedians(measure)))} to {Points(Settings.Max(s => s.SpreadOfMedians(measure)))} points across settings. " +
+               $"The gap between the best and the worst median is {Gap(Settings.Min(s => s.SpreadOfMedians(measure)))} to {Gap(Settings.Max(s => s.SpreadOfMedians(measure)))} points, depending on the setting. " +
                Leaders(measure);
     }
 
@@ -148,6 +161,8 @@ public sealed record SensitivityAnalysis(SensitivityStudy Study, IReadOnlyList<S
         string text = s.Count == 0 ? "–" : $"{Tables.Percent(s.Median)} [{Tables.Percent(s.Min)}–{Tables.Percent(s.Max)}]";
         return s.Diverged > 0 ? $"{text} ({s.Diverged} diverged)" : text;
     }
+
+    private static string Gap(double fraction) => double.IsNaN(fraction) ? "–" : (100 * fraction).ToString("0.00", Inv);
 
     private static string Points(double fraction) => double.IsNaN(fraction) ? "–" : (100 * fraction).ToString("+0.00;-0.00;0.00", Inv);
 
