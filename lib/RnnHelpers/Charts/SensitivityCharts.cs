@@ -24,7 +24,9 @@ public static class SensitivityCharts
     {
         var inv = CultureInfo.InvariantCulture;
         var x = analysis.Settings.Select(s => s.Setting.Short).ToArray();
-        var y = RecurrentKinds.All.Select(k => k.DisplayName()).ToArray();
+        // Plotly draws the first category at the bottom: list the models in reverse so SimpleRNN heads the panel.
+        var kinds = RecurrentKinds.All.Reverse().ToArray();
+        var y = kinds.Select(k => k.DisplayName()).ToArray();
         var panels = new List<GenericChart>();
         foreach (var measure in SensitivityAnalysis.Measures)
         {
@@ -32,7 +34,7 @@ public static class SensitivityCharts
             var text = new string[y.Length][];
             for (int row = 0; row < y.Length; row++)
             {
-                var kind = RecurrentKinds.All[row];
+                var kind = kinds[row];
                 z[row] = new double?[x.Length];
                 text[row] = new string[x.Length];
                 for (int col = 0; col < x.Length; col++)
@@ -43,7 +45,7 @@ public static class SensitivityCharts
                     // Clipped so one collapsed model does not wash out the differences among the others.
                     z[row][col] = spread.Count == 0 ? null : Math.Max(-FloorPoints, 100 * (spread.Median - best));
                     text[row][col] = spread.Count == 0 ? "diverged"
-                        : $"{Tables.Percent(spread.Median, 1)}<br><span style='font-size:10px'>{Tables.Percent(spread.Min, 1)}–{Tables.Percent(spread.Max, 1)}</span>";
+                        : $"<b>{Tables.Percent(spread.Median, 1)}</b><br>{Tables.Percent(spread.Min, 1)}–{Tables.Percent(spread.Max, 1)}";
                 }
             }
             var trace = new Trace2D("heatmap");
@@ -52,6 +54,7 @@ public static class SensitivityCharts
             trace.SetProperty("z", z);
             trace.SetProperty("text", text);
             trace.SetProperty("texttemplate", "%{text}");
+            trace.SetProperty("textfont", new Dictionary<string, object> { ["size"] = 12 });
             trace.SetProperty("hovertemplate", "%{y}, %{x}: median %{text}<extra></extra>");
             trace.SetProperty("zmin", -FloorPoints);
             trace.SetProperty("zmax", 0.0);
@@ -70,7 +73,7 @@ public static class SensitivityCharts
         return CS.Chart.Grid(panels, 2, 1,
                 SubPlotTitles: new[] { "Final test accuracy %, moving-average batch norm (the article's measure)", "Final test accuracy %, recomputed batch-norm statistics" },
                 YGap: 0.18)
-            .Titled($"Median over {analysis.Study.Seeds.Count} seeds [range] by model and setting ({analysis.Study.Budget}; * the article's setting)")
-            .Sized(1100, 620);
+            .Titled($"Median final test accuracy % over {analysis.Study.Seeds.Count} seeds (bold) and the seeds' range; * the article's setting<br><sub>{analysis.Study.Budget}</sub>")
+            .Sized(1100, 680);
     }
 }
