@@ -121,6 +121,7 @@ public class NotebookTests(SmokeRunFixture smoke) : IClassFixture<SmokeRunFixtur
         Assert.Contains("Paired differences by seed", text);
         Assert.Contains("the article", text);
         Assert.Contains("ranking holds in", text);
+        Assert.Contains("Leader by median", text);
         // The smoke profile caps the budget: 1 epoch on 2,000 training and 500 test images.
         Assert.Contains("1 epoch on the first 2,000 training images, evaluated on the first 500 test images", text);
     }

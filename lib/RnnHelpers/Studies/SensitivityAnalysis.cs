@@ -138,6 +138,33 @@ public sealed record SensitivityAnalysis(SensitivityStudy Study, IReadOnlyList<S
         return "By median: " + string.Join("; ", parts) + ".";
     }
 
+    /// <summary>
+    /// "Which architecture, when", computed: for each group of settings (learning rate, optimiser, parameter budget), the
+    /// model with the best median in each setting under <paramref name="measure"/>, its margin over the runner-up (points)
+    /// and whether it was above both others in every seed.
+    /// </summary>
+    public string WhichArchitecture(AccuracyMeasure measure = AccuracyMeasure.MovingAverages)
+    {
+        var groups = Settings.GroupBy(s => s.Setting.Group).Select(g =>
+        {
+            string name = g.Key switch
+            {
+                SettingGroup.LearningRate => "Plain SGD by learning rate",
+                SettingGroup.Optimizer => "Other optimisers at their usual rates",
+                _ => "Equal parameter budgets",
+            };
+            var parts = g.Select(s =>
+            {
+                var ranking = s.Ranking(measure);
+                double margin = s.Cell(ranking[0]).Accuracy(measure).Median - s.Cell(ranking[1]).Accuracy(measure).Median;
+                return $"{s.Setting.Short.TrimEnd('*')}: {ranking[0].DisplayName()} by {Gap(margin)} points over {ranking[1].DisplayName()}" +
+                       (s.LeaderAboveBothEverySeed(measure) ? " (above both in every seed)" : " (not in every seed)");
+            });
+            return $"{name}: {string.Join("; ", parts)}.";
+        });
+        return $"Leader by median, {MeasureName(measure)}. " + string.Join(" ", groups);
+    }
+
     /// <summary>How many runs were found in the stores and how many trained now, and any that diverged.</summary>
     public string Provenance(int trainedNow) =>
         $"{Outcomes.Select(o => o.Run).Count()} planned runs ({Study.DistinctRuns} distinct keys); {trainedNow} trained now, the rest read from the stores; " +
