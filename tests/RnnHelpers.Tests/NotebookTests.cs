@@ -129,6 +129,22 @@ public class NotebookTests(SmokeRunFixture smoke) : IClassFixture<SmokeRunFixtur
     }
 
     [Fact]
+    public void The_sensitivity_notebook_shows_the_grid_the_rules_the_chart_and_a_computed_verdict()
+    {
+        var text = Cli.AllText(smoke.Executed("08-sensitivity"));
+        Assert.Contains("The grid:", text);
+        Assert.Contains("sign-flip", text);
+        Assert.Contains("Plotly chart will be drawn", text);
+        Assert.Contains("ranking by median", text);
+        Assert.Contains("Paired differences by seed", text);
+        Assert.Contains("the article", text);
+        Assert.Contains("ranking holds in", text);
+        Assert.Contains("Leader by median", text);
+        // The smoke profile caps the budget: 1 epoch on 2,000 training and 500 test images.
+        Assert.Contains("1 epoch on the first 2,000 training images, evaluated on the first 500 test images", text);
+    }
+
+    [Fact]
     public void The_comparison_notebook_shows_the_table_and_the_verdicts()
     {
         var text = Cli.AllText(smoke.Executed("05-comparison"));

@@ -6,6 +6,7 @@ var root = new RootCommand("The RNN-on-MNIST workbook: run notebooks, fetch data
     RunCommand.Create(),
     DataCommands.Create(),
     TrainCommand.Create(),
+    StudyCommand.Create(),
     ResultsCommands.Create(),
     BenchCommand.Create(),
     ExportCommand.Create(),

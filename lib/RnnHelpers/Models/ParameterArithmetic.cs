@@ -14,6 +14,33 @@ public static class ParameterArithmetic
     public static long Recurrent(RecurrentKind kind, int features, int hidden) =>
         (long)Gates(kind) * (features * hidden + hidden * hidden + BiasesPerGate(kind) * hidden);
 
+    /// <summary>
+    /// The whole classifier's parameters counted the Keras way: the recurrent layer, batch normalisation's 4·h (γ, β and
+    /// the moving mean and variance) and the dense layer's h·10 + 10. Equals <see cref="ModelSummary"/>'s total of the
+    /// built module (a test holds them together). <paramref name="features"/> is the input width per time step (28).
+    /// </summary>
+    public static long Total(RecurrentKind kind, int features, int hidden) =>
+        Recurrent(kind, features, hidden) + 4L * hidden + (long)hidden * RecurrentClassifier.Classes + RecurrentClassifier.Classes;
+
+    /// <summary>
+    /// The hidden units at which <paramref name="kind"/>'s classifier has the parameter count nearest to
+    /// <paramref name="targetParameters"/> (<see cref="Total"/>; on a tie the smaller width). The count grows strictly with
+    /// the width, so the search stops at the first width whose count reaches the target.
+    /// Throws <see cref="ArgumentOutOfRangeException"/> for a target below the 1-unit model's count.
+    /// </summary>
+    public static int MatchedWidth(RecurrentKind kind, long targetParameters, int features = 28)
+    {
+        if (targetParameters < Total(kind, features, 1))
+            throw new ArgumentOutOfRangeException(nameof(targetParameters), targetParameters,
+                $"below the {Total(kind, features, 1)} parameters of a 1-unit {kind.DisplayName()}");
+        int h = 1;
+        while (Total(kind, features, h + 1) <= targetParameters)
+            h++;
+        // h is the widest model at or below the target; h + 1 the first above it.
+        long below = targetParameters - Total(kind, features, h), above = Total(kind, features, h + 1) - targetParameters;
+        return above < below ? h + 1 : h;
+    }
+
     public static TextTable Explain(RecurrentClassifier model)
     {
         var summary = ModelSummary.Of(model);

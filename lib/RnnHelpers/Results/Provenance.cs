@@ -28,7 +28,11 @@ public static class Provenance
         return $"{RuntimeInformation.ProcessArchitecture} ({Environment.ProcessorCount} logical cores)";
     }
 
-    /// <summary>The commit checked out in the repository containing <paramref name="directory"/>, read from .git without running git.</summary>
+    /// <summary>
+    /// The commit checked out in the repository containing <paramref name="directory"/>, read from .git without running git.
+    /// A linked worktree's <c>.git</c> is a file (<c>gitdir: …</c>): its HEAD is in that folder, its branches in the
+    /// common folder the worktree's <c>commondir</c> names.
+    /// </summary>
     public static string? GitCommit(string directory)
     {
         try
@@ -36,16 +40,23 @@ public static class Provenance
             for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
             {
                 var git = Path.Combine(dir.FullName, ".git");
-                if (!Directory.Exists(git))
+                if (File.Exists(git) && File.ReadAllText(git).Trim() is var pointer && pointer.StartsWith("gitdir: ", StringComparison.Ordinal))
+                    git = Path.GetFullPath(pointer[8..].Trim(), dir.FullName);
+                else if (!Directory.Exists(git))
                     continue;
                 var head = File.ReadAllText(Path.Combine(git, "HEAD")).Trim();
                 if (!head.StartsWith("ref: ", StringComparison.Ordinal))
                     return head;
                 var reference = head[5..];
-                var loose = Path.Combine(git, reference);
-                if (File.Exists(loose))
-                    return File.ReadAllText(loose).Trim();
-                var packed = Path.Combine(git, "packed-refs");
+                var commonFile = Path.Combine(git, "commondir");
+                var common = File.Exists(commonFile) ? Path.GetFullPath(File.ReadAllText(commonFile).Trim(), git) : git;
+                foreach (var folder in new[] { git, common }.Distinct())
+                {
+                    var loose = Path.Combine(folder, reference);
+                    if (File.Exists(loose))
+                        return File.ReadAllText(loose).Trim();
+                }
+                var packed = Path.Combine(common, "packed-refs");
                 return File.Exists(packed)
                     ? File.ReadLines(packed).Where(l => l.EndsWith(" " + reference, StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).FirstOrDefault()
                     : null;
