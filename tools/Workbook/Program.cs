@@ -8,5 +8,6 @@ var root = new RootCommand("The RNN-on-MNIST workbook: run notebooks, fetch data
     TrainCommand.Create(),
     ResultsCommands.Create(),
     BenchCommand.Create(),
+    StudyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
