@@ -41,7 +41,7 @@ public static class Cli
     };
 }
 
-/// <summary>Executes the five notebooks once in the smoke profile.</summary>
+/// <summary>Executes every notebook once in the smoke profile.</summary>
 public sealed class SmokeRunFixture : IDisposable
 {
     public SmokeRunFixture()
@@ -64,13 +64,13 @@ public sealed class SmokeRunFixture : IDisposable
 
 public class NotebookTests(SmokeRunFixture smoke) : IClassFixture<SmokeRunFixture>
 {
-    public static readonly TheoryData<string> All = new() { "01-mnist-dataset", "02-simple-rnn", "03-lstm", "04-gru", "05-comparison" };
+    public static readonly TheoryData<string> All = new() { "01-mnist-dataset", "02-simple-rnn", "03-lstm", "04-gru", "05-comparison", "07-long-sequences" };
 
     [Fact]
-    public void All_five_notebooks_pass_in_the_smoke_profile()
+    public void Every_notebook_passes_in_the_smoke_profile()
     {
         Assert.True(smoke.ExitCode == 0, smoke.Output);
-        Assert.Contains("5 passed, 0 failed", smoke.Output);
+        Assert.Contains($"{Directory.GetFiles(Path.Combine(Repo.Root, "notebooks"), "*.ipynb").Length} passed, 0 failed", smoke.Output);
     }
 
     [Theory]
@@ -117,6 +117,20 @@ public class NotebookTests(SmokeRunFixture smoke) : IClassFixture<SmokeRunFixtur
         Assert.Contains("The article&#39;s claims, checked", text);
         Assert.Contains("Plotly chart will be drawn", text);
         Assert.Contains("24,714", text);
+    }
+
+    [Fact]
+    public void The_long_sequence_notebook_shows_gradient_flow_accuracy_against_length_and_a_computed_verdict()
+    {
+        var text = Cli.AllText(smoke.Executed("07-long-sequences"));
+        Assert.Contains("Budget:", text);
+        Assert.Contains("Gradient reaching the first step, relative to the last", text);
+        Assert.Contains("Test accuracy %: median [smallest, largest] over seeds", text);
+        Assert.Contains("<b>Rule.</b>", text);
+        Assert.Contains("By this rule the simple RNN", text);
+        Assert.Contains("LSTM: forget-gate bias 1 against 0", text);
+        Assert.Contains("permuted against", text);
+        Assert.Equal(3, Cli.Outputs(smoke.Executed("07-long-sequences")).Count(o => Cli.Text(o["data"]?["text/html"]).Contains("Plotly chart will be drawn")));
     }
 }
 
