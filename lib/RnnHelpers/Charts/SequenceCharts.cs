@@ -26,8 +26,13 @@ public static class SequenceCharts
             charts.Add(CS.Chart.Line<int, double, string>(t, record.Trained, Name: $"{record.Model}, trained",
                 LineColor: colour, LineWidth: 2.5));
         }
-        return CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(CS.Chart.Combine(charts), TitleText: "mean ‖∂L/∂h_t‖ (log scale)",
-                AxisType: StyleParam.AxisType.Log)
+        var y = new Plotly.NET.LayoutObjects.LinearAxis();
+        var yTitle = new Plotly.NET.Title();
+        yTitle.SetProperty("text", "mean ‖∂L/∂h_t‖ (log scale)");
+        y.SetProperty("title", yTitle);
+        y.SetProperty("type", "log");
+        y.SetProperty("exponentformat", "power"); // 10⁻²⁰, not SI prefixes (1µ, 1n, 1p …)
+        return Plotly.NET.Chart.withYAxis(y, Microsoft.FSharp.Core.FSharpOption<StyleParam.SubPlotId>.None).Invoke(CS.Chart.Combine(charts))
             .Titled($"How much gradient reaches step t of {steps} (dashed: at initialisation, solid: trained)")
             .Sized(900, 500)
             .WithX("time step t");
