@@ -153,6 +153,20 @@ public class NotebookTests(SmokeRunFixture smoke) : IClassFixture<SmokeRunFixtur
         Assert.Contains("Plotly chart will be drawn", text);
         Assert.Contains("24,714", text);
     }
+
+    [Fact]
+    public void The_long_sequence_notebook_shows_gradient_flow_accuracy_against_length_and_a_computed_verdict()
+    {
+        var text = Cli.AllText(smoke.Executed("07-long-sequences"));
+        Assert.Contains("Budget:", text);
+        Assert.Contains("Gradient reaching the first step, relative to the last", text);
+        Assert.Contains("Test accuracy %: median [smallest, largest] over seeds", text);
+        Assert.Contains("<b>Rule.</b>", text);
+        Assert.Contains("By this rule the simple RNN", text);
+        Assert.Contains("LSTM: forget-gate bias 1 against 0", text);
+        Assert.Contains("permuted against", text);
+        Assert.Equal(3, Cli.Outputs(smoke.Executed("07-long-sequences")).Count(o => Cli.Text(o["data"]?["text/html"]).Contains("Plotly chart will be drawn")));
+    }
 }
 
 public class RunnerTests

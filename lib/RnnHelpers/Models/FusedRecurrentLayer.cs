@@ -68,6 +68,12 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>
+    /// When set, every backward pass through this layer records ‖dL/dh_t‖ per sequence and step into the recorder
+    /// (used by <see cref="Evaluation.GradientFlow"/>); null, the default, records nothing and costs nothing.
+    /// </summary>
+    public HiddenGradientRecorder? GradientRecorder { get; set; }
+
     public RecurrentKind Kind { get; }
     public int InputSize { get; }
     public int HiddenSize { get; }
@@ -83,6 +89,6 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
             || bias_ih_l0.requires_grad || bias_hh_l0.requires_grad);
         using var input = x.contiguous();
         return FusedRecurrenceFunction.apply(input, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
-            gradients ? withHistory : withoutHistory);
+            !gradients ? withoutHistory : GradientRecorder is { } recorder ? withHistory with { Recorder = recorder } : withHistory);
     }
 }

@@ -1,10 +1,16 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using RnnHelpers.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RnnHelpers.Models.Recurrence;
 
-/// <summary>What a <see cref="FusedRecurrenceFunction"/> call needs besides its tensors.</summary>
-internal sealed record FusedRecurrenceCall(IRecurrentCell Cell, WorkspacePool Pool, bool History);
+/// <summary>
+/// What a <see cref="FusedRecurrenceFunction"/> call needs besides its tensors; <paramref name="Recorder"/>, when set,
+/// receives the norms of dL/dh_t of the backward pass (<see cref="HiddenGradientRecorder"/>).
+/// </summary>
+internal sealed record FusedRecurrenceCall(IRecurrentCell Cell, WorkspacePool Pool, bool History, HiddenGradientRecorder? Recorder = null);
 
 /// <summary>
 /// The autograd node of a fused recurrence: inputs x [batch, steps, features], W_ih, W_hh, b_ih, b_hh;
@@ -101,8 +107,13 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             Tensor? dx = x.requires_grad ? empty(shape.Batch, shape.Steps, shape.Features) : null;
             nint inputGradient = dx is null ? 0 : (nint)DataPointer(dx);
             bool recurrentBiasGradient = recurrentBias.requires_grad;
+            // The recorder's array is pinned, so its address stays valid while the blocks write their rows.
+            nint stepNorms = call.Recorder is { } recorder
+                ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(recorder.Begin(shape.Batch, shape.Steps)))
+                : 0;
             RowBlocks.Run(shape.Batch, workspace.Blocks, (block, row0, row1) =>
-                RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)outputGradient, (float*)inputGradient, recurrentBiasGradient, block, row0, row1));
+                RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)outputGradient, (float*)inputGradient, recurrentBiasGradient, block, row0, row1,
+                    (float*)stepNorms));
 
             int blocks = workspace.Blocks, width = shape.Width;
             var dInputKernel = inputKernel.requires_grad ? SumTransposed(blocks, shape.Features, width, b => (nint)workspace.InputKernelGradient(b)) : null;

@@ -46,11 +46,12 @@ internal static unsafe class RecurrenceDriver
     /// <summary>
     /// Backpropagates dL/dh_T (<paramref name="outputGradient"/>, [batch, hidden]) through all steps, into this
     /// block's weight-gradient partial sums (that of b_hh only when <paramref name="recurrentBiasGradient"/>)
-    /// and, when <paramref name="inputGradient"/> is not null, into dL/dx.
+    /// and, when <paramref name="inputGradient"/> is not null, into dL/dx. When <paramref name="stepNorms"/> is not null
+    /// ([batch, steps]), entry b·steps + t receives ‖dL/dh_{t+1}‖ of row b, read from the carry the loop holds anyway.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(IRecurrentCell cell, RecurrenceWorkspace ws, RecurrenceOperands op, float* outputGradient,
-        float* inputGradient, bool recurrentBiasGradient, int block, int row0, int row1)
+        float* inputGradient, bool recurrentBiasGradient, int block, int row0, int row1, float* stepNorms = null)
     {
         var (steps, batch, features, hidden, _) = ws.Shape;
         int width = ws.Shape.Width, rows = row1 - row0;
@@ -71,6 +72,10 @@ internal static unsafe class RecurrenceDriver
         float* dInput = ws.InputGradient + (long)row0 * width, dProjection = ws.HiddenGradient + (long)row0 * width;
         for (int t = steps - 1; t >= 0; t--)
         {
+            // Here dh is dL/dh_{t+1} complete: every later step has added its part.
+            if (stepNorms != null)
+                for (int i = 0; i < rows; i++)
+                    stepNorms[(long)(row0 + i) * steps + t] = TensorPrimitives.Norm(new ReadOnlySpan<float>(dh + (long)i * hidden, hidden));
             cell.Differentiate(ws, t, row0, rows, dh, dhPrevious);
             float* x = op.X + ((long)row0 * steps + t) * features;
             SmallGemm.Multiply(dProjection, width, op.RecurrentKernel, hidden, dhPrevious, hidden, rows, hidden, width, accumulate: true);
