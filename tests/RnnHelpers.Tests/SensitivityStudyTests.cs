@@ -51,32 +51,6 @@ public class ParameterMatchingTests
     }
 }
 
-public class SignFlipTestTests
-{
-    [Fact]
-    public void Three_pairs_of_one_sign_give_the_smallest_p_a_quarter()
-    {
-        Assert.Equal(0.25, SignFlipTest.PValue([0.01, 0.02, 0.005]));
-        Assert.Equal(0.25, SignFlipTest.PValue([-0.01, -0.02, -0.005]));
-        Assert.Equal(0.25, SignFlipTest.SmallestPValue(3));
-    }
-
-    [Fact]
-    public void Mixed_signs_count_every_pattern_at_least_as_extreme()
-    {
-        // ±1 ±1 ±2: |sums| are 4, 2, 2, 0 and their negatives; 6 of 8 reach the observed |1 − 1 + 2| = 2.
-        Assert.Equal(0.75, SignFlipTest.PValue([1, -1, 2]));
-        Assert.Equal(1.0, SignFlipTest.PValue([]));
-        Assert.Equal(2.0 / 32, SignFlipTest.PValue([1, 2, 3, 4, 5]));
-    }
-
-    [Fact]
-    public void Non_finite_differences_are_refused()
-    {
-        Assert.Throws<ArgumentException>(() => SignFlipTest.PValue([1, double.NaN]));
-    }
-}
-
 public class SensitivityStudyTests
 {
     [Fact]
