@@ -56,8 +56,10 @@ public sealed class NotebookRunner(ParameterInjection injection, string outputDi
         lock (stderr) lines = [.. stderr];
         if (process.ExitCode == 0)
         {
-            // What was written is checked, not assumed: the injected cell must give back the profile's values.
-            var problem = CheckInjectedCell(output);
+            // What was written is checked, not assumed: the injected cell must give back the profile's values. An in-place
+            // run drops that cell before saving (committed notebooks keep only their parameters cell); there the kernel
+            // has already compiled and run it, so a cell that did not compile would have failed the run.
+            var problem = inPlace ? null : CheckInjectedCell(output);
             return new NotebookOutcome(notebook, problem is null, clock.Elapsed, problem, output);
         }
         var failure = lines.LastOrDefault(l => l.Contains(": cell ") && l.Contains("failed")) ?? lines.LastOrDefault(l => !string.IsNullOrWhiteSpace(l));

@@ -43,13 +43,26 @@ public static class BatchNormCharts
             .Sized(900, 620);
     }
 
-    /// <summary>Distribution of h_T values (all units pooled) over the training subset and over the test set.</summary>
-    public static GenericChart HiddenStateDistribution(float[] train, float[] test, string model)
+    /// <summary>
+    /// Distribution of h_T values (all units pooled) over the training subset and over the test set, as densities over
+    /// <paramref name="bins"/> equal bins of [−1, 1] (h_T is a tanh output, or an output gate times one): binned here so
+    /// the chart carries 2 × bins numbers, not every value.
+    /// </summary>
+    public static GenericChart HiddenStateDistribution(float[] train, float[] test, string model, int bins = 80)
     {
+        double width = 2.0 / bins;
+        var centres = Enumerable.Range(0, bins).Select(b => -1 + (b + 0.5) * width).ToArray();
+        double[] Density(float[] values)
+        {
+            var counts = new double[bins];
+            foreach (var v in values)
+                counts[Math.Clamp((int)Math.Floor((v + 1) / width), 0, bins - 1)]++;
+            return counts.Select(c => values.Length == 0 ? 0 : c / (values.Length * width)).ToArray();
+        }
         return CS.Chart.Combine(
             [
-                CS.Chart.Histogram<float, float, string>(train, Name: "training subset", Opacity: 0.55, HistNorm: StyleParam.HistNorm.ProbabilityDensity),
-                CS.Chart.Histogram<float, float, string>(test, Name: "test set", Opacity: 0.55, HistNorm: StyleParam.HistNorm.ProbabilityDensity),
+                CS.Chart.Line<double, double, string>(centres, Density(train), Name: $"training subset ({train.Length:N0} values)"),
+                CS.Chart.Line<double, double, string>(centres, Density(test), Name: $"test set ({test.Length:N0} values)"),
             ])
             .Titled($"{model}: h_T after training, all hidden units pooled")
             .Axes("h_T value", "density")

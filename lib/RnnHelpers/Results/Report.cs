@@ -71,7 +71,7 @@ public static class Report
             $"{(100 * s.MedianSwingRecomputed).ToString("F2", Inv)} with recomputed statistics ({(double.IsNaN(s.ShareRemoved) ? "–" : Tables.Percent(s.ShareRemoved, 0) + "%")} of it removed); " +
             $"drops of more than {SwingStatistics.DropPoints.ToString("F0", Inv)} point: {s.DropsMoving} against {s.DropsRecomputed} of {s.Epochs} epoch-to-epoch steps; " +
             $"largest drop {(100 * s.LargestDropMoving).ToString("F2", Inv)} against {(100 * s.LargestDropRecomputed).ToString("F2", Inv)} points; " +
-            $"per run, moving − recomputed swing {Tables.Points(s.Paired.Mean)} [{Tables.Points(s.Paired.Low)}, {Tables.Points(s.Paired.High)}] points, sign-flip p = {Tables.PValue(s.Paired.PValue)}.");
+            $"per run, moving − recomputed swing {Tables.Points(s.Paired.Mean)} [{Tables.Points(s.Paired.Low)}, {Tables.Points(s.Paired.High)}] points, sign-flip p {(s.Paired.PValue < 1e-4 ? "" : "= ")}{Tables.PValue(s.Paired.PValue)}.");
         bool all = swings.All(s => s.Paired.Mean > 0 && s.Paired.PValue < ArticleClaims.Alpha);
         string verdict = all
             ? "For every model the recomputed statistics reduce the swing, each by an exact test at the 5% level: much of what looks like instability of the architectures is the moving averages lagging behind the weights."
