@@ -179,7 +179,7 @@ completed=$(scontrol -o show job "$job" | grep -c 'JobState=COMPLETED' || true)
 [ "$completed" = "$shards" ] || { tail -n 30 "$work"/logs/*.out >&2; fail "$completed of $shards array tasks completed"; }
 
 echo "== merge the shards and compare with the reference"
-"${workbook[@]}" train "${grid[@]}" --list-runs > "$work/grid.txt"
+"${workbook[@]}" train "${grid[@]}" --threads 1 --list-runs > "$work/grid.txt"  # the thread count is part of each run's name
 "${workbook[@]}" results merge "$work"/shards/shard-* --into "$work/merged"
 "${workbook[@]}" results check --grid "$work/grid.txt" --results "$work/merged" || fail "the merged store lacks runs of the grid"
 "${workbook[@]}" results diff "$work/reference" "$work/merged" || fail "the merged shards differ from the single-process run"

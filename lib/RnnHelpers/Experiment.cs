@@ -100,6 +100,10 @@ public static class Experiment
         b is not null && string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
 
     /// <summary>Loads a dataset (acquiring it if needed) with the notebooks' parameters.</summary>
+    /// <param name="dataset">mnist or fashion.</param>
+    /// <param name="trainLimit">Keep only the first N training images (null: all 60,000).</param>
+    /// <param name="testLimit">Keep only the first N test images (null: all 10,000).</param>
+    /// <param name="dataDir">The data folder, relative to the working directory (notebooks run in notebooks/).</param>
     /// <param name="timeSteps">Time steps each image is read as (<see cref="DataOptions.TimeSteps"/>; 28 rows by default).</param>
     /// <param name="permuted">Read the pixels in the fixed permuted order (<see cref="DataOptions.Permuted"/>).</param>
     public static DigitData LoadData(string dataset, int? trainLimit, int? testLimit, string dataDir = "../data", int timeSteps = RunKey.DefaultTimeSteps, bool permuted = false) =>
