@@ -148,10 +148,26 @@ public class NotebookTests(SmokeRunFixture smoke) : IClassFixture<SmokeRunFixtur
     public void The_comparison_notebook_shows_the_table_and_the_verdicts()
     {
         var text = Cli.AllText(smoke.Executed("05-comparison"));
-        Assert.Contains("Models compared", text);
+        Assert.Contains("Per model, test accuracy with batch normalisation&#39;s moving averages", text);
+        Assert.Contains("Per model, test accuracy with batch-normalisation statistics recomputed", text);
+        Assert.Contains("prediction interval for one more run", text);
+        Assert.Contains("sign-flip", text);
         Assert.Contains("The article&#39;s claims, checked", text);
         Assert.Contains("Plotly chart will be drawn", text);
         Assert.Contains("24,714", text);
+        Assert.Contains("runs of this setting", text);
+    }
+
+    [Fact]
+    public void The_swings_notebook_shows_both_measurements_the_drift_and_a_computed_conclusion()
+    {
+        var text = Cli.AllText(smoke.Executed("06-why-accuracy-swings"));
+        Assert.Contains("measurements, one every", text);
+        Assert.Contains("moving averages (the article&#39;s)", text);
+        Assert.Contains("log2(moving variance / population variance)", text);
+        Assert.Contains("h_T after training", text);
+        // The smoke profile trains one epoch, so no stored run of its setting has two epochs to compare.
+        Assert.Contains("No stored runs hold both measures yet.", text);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class StatisticsTests
         Assert.Equal(0.75, SignFlipTest.PValue([1, -1, 2]));           // |sums| 4, 2, 2, 0 and negatives: 6 of 8 reach 2
         Assert.Equal(2.0 / 32, SignFlipTest.PValue([0.5, 0.1, 0.2, 0.3, 0.4]));
         Assert.Equal(2.0 / 16, SignFlipTest.PValue([3, 1, 1, 1]));   // |±3 ± 1 ± 1 ± 1| reaches 6 only with all signs alike
-        Assert.Equal(SignFlipTest.SmallestPValue(5), 2.0 / 32);
+        Assert.Equal(2.0 / 32, SignFlipTest.SmallestPValue(5));
         Assert.Equal(0.25, SignFlipTest.SmallestPValue(3));
         Assert.Throws<ArgumentException>(() => SignFlipTest.PValue([]));
         Assert.Throws<ArgumentException>(() => SignFlipTest.PValue([double.NaN]));

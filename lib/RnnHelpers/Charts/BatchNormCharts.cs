@@ -23,22 +23,25 @@ public static class BatchNormCharts
     }
 
     /// <summary>
-    /// log2 of moving variance / population variance for every hidden unit (rows) at every probe (columns): 0 where the
-    /// moving average is right, +1 where it is twice the population's.
+    /// log2 of moving variance / population variance for every hidden unit (rows) at every probe (columns): 0 (white) where
+    /// the moving average is right, +1 (red) where it is twice the population's, −1 (blue) where half; clipped to
+    /// ±<paramref name="clip"/> so that the first steps, where the moving variance still holds its initial 1, do not wash
+    /// out the rest of training.
     /// </summary>
-    public static GenericChart VarianceRatio(IReadOnlyList<ProbePoint> points, string model)
+    public static GenericChart VarianceRatio(IReadOnlyList<ProbePoint> points, string model, double clip = 2)
     {
         if (points.Count == 0)
             return CS.Chart.Point<int, int, string>([], [], Name: "").Titled($"{model}: no measurements (train longer or probe more often)");
         int units = points[0].MovingVariance.Length;
         var z = Enumerable.Range(0, units)
-            .Select(u => points.Select(p => Math.Log2(p.MovingVariance[u] / Math.Max(p.PopulationVariance[u], 1e-12))).ToArray())
+            .Select(u => points.Select(p => Math.Clamp(Math.Log2(p.MovingVariance[u] / Math.Max(p.PopulationVariance[u], 1e-12)), -clip, clip)).ToArray())
             .ToArray();
         var steps = points.Select(p => p.Step.ToString()).ToArray();
         var unitNames = Enumerable.Range(0, units).Select(u => $"unit {u}").ToArray();
         return CS.Chart.Heatmap<double, string, string, string>(z, X: ChartStyle.Some(steps), Y: ChartStyle.Some(unitNames),
-                ColorScale: StyleParam.Colorscale.RdBu, ReverseScale: true, ZSmooth: StyleParam.SmoothAlg.False)
-            .Titled($"{model}: log2(moving variance / population variance) per hidden unit")
+                ColorScale: StyleParam.Colorscale.RdBu, ReverseScale: false, ZSmooth: StyleParam.SmoothAlg.False)
+            .ColourRange(-clip, clip)
+            .Titled($"{model}: log2(moving variance / population variance) per hidden unit, clipped to ±{clip:0.#}")
             .Axes("training step (batches)", "hidden unit")
             .Sized(900, 620);
     }

@@ -25,6 +25,15 @@ public static class ChartStyle
     public static GenericChart Sized(this GenericChart chart, int width, int height) =>
         CS.GenericChartExtensions.WithSize(chart, width, height);
 
+    /// <summary>Fixes a heat map's colour range (zmin, zmax), e.g. symmetric about 0 for a diverging scale.</summary>
+    public static GenericChart ColourRange(this GenericChart chart, double min, double max) =>
+        GenericChart.mapTrace(FSharpFunc<Trace, Trace>.FromConverter(trace =>
+        {
+            trace.SetProperty("zmin", min);
+            trace.SetProperty("zmax", max);
+            return trace;
+        }), chart);
+
     /// <summary>Hides ticks and grid on both axes (for images).</summary>
     public static GenericChart Bare(this GenericChart chart)
     {
