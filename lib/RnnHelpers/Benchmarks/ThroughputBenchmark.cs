@@ -17,8 +17,8 @@ public static class ThroughputBenchmark
     public static double ForwardFlopsPerSample(RecurrentKind kind, int timeSteps = 28, int features = 28, int hidden = 64) =>
         timeSteps * 2.0 * ParameterArithmetic.Gates(kind) * hidden * (features + hidden) + 2.0 * hidden * RecurrentClassifier.Classes;
 
-    /// <summary>Forward plus backward counted as three times the forward.</summary>
-    public static double TrainFlopsPerSample(RecurrentKind kind) => 3 * ForwardFlopsPerSample(kind);
+    /// <summary>Forward plus backward counted as three times the forward, for sequences of <paramref name="timeSteps"/> steps of <paramref name="features"/> features.</summary>
+    public static double TrainFlopsPerSample(RecurrentKind kind, int timeSteps = 28, int features = 28) => 3 * ForwardFlopsPerSample(kind, timeSteps, features);
 
     /// <summary>Best GFLOP/s of a square float32 matmul over a few sizes, single process, current thread count.</summary>
     public static double MeasureSgemmPeak(int repeats = 20)
@@ -68,7 +68,7 @@ public static class ThroughputBenchmark
             var profile = ProfileBatches(model, optimizer, data, options);
             log?.Invoke($"{kind.DisplayName()} per batch: data {profile.Data:F2} ms, forward {profile.Forward:F2} ms, backward {profile.Backward:F2} ms, step {profile.Step:F2} ms, bookkeeping {profile.Bookkeeping:F2} ms");
             double median = Median(seconds);
-            double flops = TrainFlopsPerSample(kind) * data.TrainCount;
+            double flops = TrainFlopsPerSample(kind, data.TimeSteps, data.Features) * data.TrainCount;
             double gflops = flops / median / 1e9;
             results.Add(new ModelBenchmark(kind.Id(), epochs, seconds, median, data.TrainCount / median, evalSeconds, rss,
                 ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy, profile));
