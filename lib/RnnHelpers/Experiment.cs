@@ -84,6 +84,16 @@ public static class Experiment
         foreach (var kind in RecurrentKinds.All)
             if (!reference.Any(r => r.Model == kind.Id() && r.Seed == options.Seed))
                 LoadOrRun(kind, data, options, scratchDir, null, progressFor?.Invoke(kind), ct);
+        return LoadSetting(scratchDir, referenceDir, data, options);
+    }
+
+    /// <summary>
+    /// Every run of this setting in the reference store, plus the scratch store's runs of models and seeds the reference
+    /// lacks (a committed run always wins over a scratch run of the same model and seed).
+    /// </summary>
+    public static IReadOnlyList<RunRecord> LoadSetting(string scratchDir, string? referenceDir, DigitData data, TrainingOptions options)
+    {
+        var reference = referenceDir is null ? [] : LoadSetting(referenceDir, data, options);
         var scratch = SameFolder(scratchDir, referenceDir) ? [] : LoadSetting(scratchDir, data, options)
             .Where(s => !reference.Any(r => r.Model == s.Model && r.Seed == s.Seed)).ToList();
         return reference.Concat(scratch).ToList();

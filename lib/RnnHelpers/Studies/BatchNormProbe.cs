@@ -22,6 +22,16 @@ public sealed class BatchNormProbe(DigitData data, int every = 50, int batchSize
 
     public IReadOnlyList<ProbePoint> Points => _points;
 
+    /// <summary>
+    /// A probe that measures every <paramref name="every"/> batches, or more often where an epoch has fewer than
+    /// <see cref="MinimumPerEpoch"/> times that many batches (the small subsets of the smoke profile).
+    /// </summary>
+    public static BatchNormProbe For(DigitData data, int batchSize, int every = 50) =>
+        new(data, Math.Min(every, Math.Max(1, data.TrainCount / batchSize / MinimumPerEpoch)));
+
+    /// <summary>Measurements an epoch that <see cref="For"/> keeps at least.</summary>
+    public const int MinimumPerEpoch = 8;
+
     /// <summary>The method to pass as <see cref="BatchProbe"/>.</summary>
     public void Probe(RecurrentClassifier model, int epoch, int batch)
     {
