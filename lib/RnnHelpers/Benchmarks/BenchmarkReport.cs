@@ -1,6 +1,9 @@
 namespace RnnHelpers.Benchmarks;
 
-/// <summary>The whole benchmark: SGEMM peak, per-model results, and the wall time of all models together.</summary>
+/// <summary>
+/// The whole benchmark: SGEMM peak (GFLOP/s), per-model results, the wall time of all models together (s),
+/// the time steps each image was read as, and the libtorch peer comparison when it ran.
+/// </summary>
 public sealed record BenchmarkReport(
     DateTimeOffset StartedAt,
     string Cpu,
@@ -8,4 +11,6 @@ public sealed record BenchmarkReport(
     string TorchSharpVersion,
     double SgemmPeakGflops,
     IReadOnlyList<ModelBenchmark> Models,
-    double TotalSeconds);
+    double TotalSeconds,
+    int TimeSteps = 28,
+    PeerReport? Peer = null);

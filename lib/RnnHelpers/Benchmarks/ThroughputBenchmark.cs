@@ -67,14 +67,14 @@ public static class ThroughputBenchmark
             }
             var profile = ProfileBatches(model, optimizer, data, options);
             log?.Invoke($"{kind.DisplayName()} per batch: data {profile.Data:F2} ms, forward {profile.Forward:F2} ms, backward {profile.Backward:F2} ms, step {profile.Step:F2} ms, bookkeeping {profile.Bookkeeping:F2} ms");
-            double median = Median(seconds);
+            double median = Results.RunStatistics.Median(seconds);
             double flops = TrainFlopsPerSample(kind, data.TimeSteps, data.Features) * data.TrainCount;
             double gflops = flops / median / 1e9;
             results.Add(new ModelBenchmark(kind.Id(), epochs, seconds, median, data.TrainCount / median, evalSeconds, rss,
                 ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy, profile));
         }
         return new BenchmarkReport(started, Results.Provenance.CpuModel(), TorchRuntime.Threads,
-            typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?", peak, results, total.Elapsed.TotalSeconds);
+            typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?", peak, results, total.Elapsed.TotalSeconds, data.TimeSteps);
     }
 
     /// <summary>Times the phases of the training step separately over a few hundred batches (after the measured epochs).</summary>
@@ -111,11 +111,5 @@ public static class ThroughputBenchmark
         double ms = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
         return ms;
-    }
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

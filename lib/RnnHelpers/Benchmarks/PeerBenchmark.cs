@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using RnnHelpers.Data;
+using RnnHelpers.Models;
+using RnnHelpers.Native;
+using RnnHelpers.Results;
+using RnnHelpers.Training;
+using static TorchSharp.torch;
+
+namespace RnnHelpers.Benchmarks;
+
+/// <summary>
+/// Times the article protocol's training epoch with the library's fused kernels and with libtorch's stock
+/// modules (<see cref="StockRecurrentClassifier"/>) in the same process, alternating epoch by epoch (fused, stock,
+/// fused, stock, ...), so that both sides see the same machine state. Both start from the same weights, take the
+/// same batches in the same order, and use the same plain SGD; the fused side runs libtorch on one thread with
+/// its row blocks on <c>threads</c> cores, the stock side runs libtorch on <c>threads</c> threads.
+/// </summary>
+public static class PeerBenchmark
+{
+    /// <exception cref="ArgumentException"><paramref name="pairs"/> or <paramref name="threads"/> is below 1, or <paramref name="kernels"/> is not a peer mode.</exception>
+    public static PeerReport Run(DigitData data, IReadOnlyList<RecurrentKind> models, BenchKernels kernels, int pairs, int threads, Action<string>? log = null)
+    {
+        if (pairs < 1) throw new ArgumentException($"Pairs must be at least 1; got {pairs}.", nameof(pairs));
+        if (threads < 1) throw new ArgumentException($"Threads must be at least 1; got {threads}.", nameof(threads));
+        if (kernels == BenchKernels.Fused) throw new ArgumentException("The peer comparison needs --kernels libtorch or paired.", nameof(kernels));
+        TorchRuntime.EnsureInitialized(threads);
+        bool fusedSide = kernels == BenchKernels.Paired;
+        var options = new TrainingOptions { Seed = 1, Threads = threads };
+        var results = new List<PeerModelResult>();
+        foreach (var kind in models)
+        {
+            manual_seed(options.Seed);
+            using var fused = new RecurrentClassifier(kind, options.HiddenUnits, data.Features);
+            using var stock = new StockRecurrentClassifier(fused);
+            using var fusedSgd = new PlainSgd(fused.TrainableParameters, options.LearningRate);
+            using var stockSgd = new PlainSgd(stock.TrainableParameters, options.LearningRate);
+            var fusedSeconds = new List<double>();
+            var stockSeconds = new List<double>();
+            double? fusedLoss = null, stockLoss = null;
+            for (int pair = 1; pair <= pairs; pair++)
+            {
+                var order = Batches.EpochOrder(data.TrainCount, options.Seed, pair);
+                if (fusedSide)
+                {
+                    using var scope = fused.ThreadScope();
+                    (double s, double loss) = TimeEpoch(fused, fusedSgd, data, order, options.BatchSize, FusedRecurrentLayer.Backward);
+                    fusedSeconds.Add(s);
+                    fusedLoss = loss;
+                }
+                using (TorchRuntime.LibTorchThreads(threads))
+                {
+                    (double s, double loss) = TimeEpoch(stock, stockSgd, data, order, options.BatchSize, loss => loss.backward());
+                    stockSeconds.Add(s);
+                    stockLoss = loss;
+                }
+                log?.Invoke($"{kind.DisplayName()} pair {pair}: " + (fusedSide ? $"fused {fusedSeconds[^1]:F2} s, " : "") +
+                            $"libtorch {stockSeconds[^1]:F2} s" + (fusedSide ? $", ratio {fusedSeconds[^1] / stockSeconds[^1]:F3}" : ""));
+            }
+            var ratios = fusedSide ? fusedSeconds.Zip(stockSeconds, (f, s) => f / s).ToList() : [];
+            results.Add(new PeerModelResult(kind.Id(), fusedSeconds, stockSeconds, ratios,
+                ratios.Count > 0 ? RunStatistics.Median(ratios) : null, fusedSide ? fusedLoss : null, stockLoss));
+        }
+        return new PeerReport(kernels, threads, pairs, results);
+    }
+
+    /// <summary>One training epoch over <paramref name="order"/>: seconds and mean train loss.</summary>
+    private static (double Seconds, double Loss) TimeEpoch(TorchSharp.torch.nn.Module<Tensor, Tensor> model, IOptimizer optimizer, DigitData data,
+        long[] order, int batchSize, Action<Tensor> backward)
+    {
+        model.train();
+        double lossSum = 0;
+        long seen = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (var (xBatch, yBatch) in Batches.Enumerate(data.TrainImages, data.TrainLabels, batchSize, order))
+        {
+            using var x = xBatch;
+            using var y = yBatch;
+            using var scope = NewDisposeScope();
+            optimizer.ZeroGrad();
+            var loss = nn.functional.cross_entropy(model.call(x), y);
+            backward(loss);
+            optimizer.Step();
+            lossSum += loss.item<float>() * y.shape[0];
+            seen += y.shape[0];
+        }
+        return (clock.Elapsed.TotalSeconds, lossSum / seen);
+    }
+}
