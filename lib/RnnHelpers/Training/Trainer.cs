@@ -116,13 +116,19 @@ public static class Trainer
         using var noGrad = no_grad();
         foreach (var (name, tensor) in model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(model.named_buffers()))
         {
-            using var finite = tensor.isfinite().all();
-            if (finite.item<bool>())
+            // Read in place: a few thousand floats checked in C# cost far less than three native calls per tensor per batch.
+            if (TensorMemory.IsFlatFloat(tensor) ? System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(TensorMemory.Span(tensor)) : IsFinite(tensor))
                 continue;
             using var flat = tensor.reshape(-1);
             using var bad = flat.isfinite().logical_not().nonzero();
             double value = flat[bad[0, 0].item<long>()].item<float>();
             throw new TrainingDivergedException(epoch, batch, name, value);
         }
+    }
+
+    private static bool IsFinite(Tensor tensor)
+    {
+        using var finite = tensor.isfinite().all();
+        return finite.item<bool>();
     }
 }

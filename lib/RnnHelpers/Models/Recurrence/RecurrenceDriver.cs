@@ -34,11 +34,9 @@ internal static unsafe class RecurrenceDriver
         {
             float* input = ws.InputProjection + (long)row0 * width;
             float* projection = ws.HiddenProjection(t) + (long)row0 * width;
-            FillRows(input, op.InputBias, rows, width);
-            FillRows(projection, op.RecurrentBias, rows, width);
             // Step t of consecutive sequences lies steps · features apart: a strided row block.
-            SmallGemm.Multiply(op.X + ((long)row0 * steps + t) * features, steps * features, ws.InputKernelT, width, input, width, rows, width, features, accumulate: true);
-            SmallGemm.Multiply(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, width, projection, width, rows, width, hidden, accumulate: true);
+            SmallGemm.MultiplyAddRow(op.X + ((long)row0 * steps + t) * features, steps * features, ws.InputKernelT, width, op.InputBias, input, width, rows, width, features);
+            SmallGemm.MultiplyAddRow(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, width, op.RecurrentBias, projection, width, rows, width, hidden);
             cell.Activate(ws, t, row0, rows);
         }
     }
@@ -101,12 +99,5 @@ internal static unsafe class RecurrenceDriver
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < columns; j++)
                 destination[(long)j * rows + i] = source[(long)i * columns + j];
-    }
-
-    private static void FillRows(float* destination, float* row, int rows, int width)
-    {
-        var source = new ReadOnlySpan<float>(row, width);
-        for (int i = 0; i < rows; i++)
-            source.CopyTo(new Span<float>(destination + (long)i * width, width));
     }
 }

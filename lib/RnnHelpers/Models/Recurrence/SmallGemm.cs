@@ -7,6 +7,9 @@ namespace RnnHelpers.Models.Recurrence;
 /// Row-major single-precision C (+)= A·B for the small products of one time step (a few dozen
 /// rows, inner dimension up to a few hundred). At this size a BLAS call spends more time dispatching and
 /// waking threads than multiplying, so the time loop uses this register-blocked kernel instead.
+/// Every element of C is one chain of fused multiply-adds over the inner index in increasing order, started
+/// from zero, from C, or from a bias row; tiling, loop order and vector width never change that chain, so
+/// the result is the same bit for bit whatever the shape (the tests compare it with a sequential reference).
 /// </summary>
 internal static unsafe class SmallGemm
 {
@@ -14,54 +17,122 @@ internal static unsafe class SmallGemm
 
     /// <summary>C[m×n] = A[m×k]·B[k×n], or C += A·B when <paramref name="accumulate"/>; ld* are row strides.</summary>
     public static void Multiply(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate) =>
-        Multiply(a, lda, 1, b, ldb, c, ldc, m, n, k, accumulate);
+        Run(new Product(a, lda, 1, 0, b, ldb, 0, 1, k, c, ldc, null, accumulate), m, n);
+
+    /// <summary>C[m×n] = bias + A[m×k]·B[k×n] with the bias row [n] added to every row first (as if C held it and accumulated).</summary>
+    public static void MultiplyAddRow(float* a, int lda, float* b, int ldb, float* bias, float* c, int ldc, int m, int n, int k) =>
+        Run(new Product(a, lda, 1, 0, b, ldb, 0, 1, k, c, ldc, bias, false), m, n);
 
     /// <summary>C[m×n] (+)= Aᵀ·B where A is stored [k×m] with row stride <paramref name="lda"/>: the weight-gradient product.</summary>
     public static void MultiplyTransposedA(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate) =>
-        Multiply(a, 1, lda, b, ldb, c, ldc, m, n, k, accumulate);
+        Run(new Product(a, 1, lda, 0, b, ldb, 0, 1, k, c, ldc, null, accumulate), m, n);
 
-    // Element (i, p) of the left operand is a[i * rowStride + p * columnStride].
-    private static void Multiply(float* a, int rowStride, int columnStride, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
+    /// <summary>
+    /// C[m×n] += Σ_s A_sᵀ·B_s over <paramref name="segments"/> pairs, A_s = a + s·<paramref name="aSegment"/> stored [k×m]
+    /// with row stride <paramref name="lda"/> and B_s = b + s·<paramref name="bSegment"/> [k×n]: the weight gradient of a whole
+    /// sequence in one pass, with C in registers throughout. Segment s's inner products come after those of s − 1, so the
+    /// result equals <paramref name="segments"/> calls of <see cref="MultiplyTransposedA"/> in the same order, bit for bit.
+    /// </summary>
+    public static void MultiplyTransposedASegments(float* a, int lda, long aSegment, float* b, int ldb, long bSegment, int segments,
+        float* c, int ldc, int m, int n, int k) =>
+        Run(new Product(a, 1, lda, aSegment, b, ldb, bSegment, segments, k, c, ldc, null, true), m, n);
+
+    /// <summary>
+    /// The operands of one product. Element (i, q) of the left operand's segment s is
+    /// A[s·ASegment + i·RowStride + q·ColumnStride]; row q of the right operand's segment s starts at B + s·BSegment + q·Ldb.
+    /// </summary>
+    private readonly struct Product(float* a, int rowStride, int columnStride, long aSegment, float* b, int ldb, long bSegment,
+        int segments, int k, float* c, int ldc, float* bias, bool accumulate)
     {
-        int i = 0;
-        for (; i + 4 <= m; i += 4)
-            FourRows(a + (long)i * rowStride, rowStride, columnStride, b, ldb, c + (long)i * ldc, ldc, n, k, accumulate);
-        for (; i < m; i++)
-            OneRow(a + (long)i * rowStride, columnStride, b, ldb, c + (long)i * ldc, n, k, accumulate);
+        public readonly float* A = a, B = b, C = c, Bias = bias;
+        public readonly int RowStride = rowStride, ColumnStride = columnStride, Ldb = ldb, Ldc = ldc, Segments = segments, K = k;
+        public readonly long ASegment = aSegment, BSegment = bSegment;
+        public readonly bool Accumulate = accumulate;
+
+        /// <summary>The same product from row <paramref name="i"/> of A and C on.</summary>
+        public Product Rows(int i) => new(A + (long)i * RowStride, RowStride, ColumnStride, ASegment, B, Ldb, BSegment, Segments, K,
+            C + (long)i * Ldc, Ldc, Bias, Accumulate);
+
+        /// <summary>The chain's starting value for the vector of C at <paramref name="c"/> + <paramref name="j"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<float> Start(float* c, int j) =>
+            Bias != null ? Vector.Load(Bias + j) : Accumulate ? Vector.Load(c + j) : Vector<float>.Zero;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Start(float* c, int j, bool scalar) => Bias != null ? Bias[j] : Accumulate ? c[j] : 0f;
     }
 
-    // Four rows by three vectors (24 columns with AVX2) keeps 12 accumulators in registers: enough
-    // independent FMAs to hide their latency, few enough to leave registers for B and the broadcast A.
-    // Vector<float> is 8 lanes with AVX2 and 4 with Arm's NEON, so the same code is fast on both.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourRows(float* a, int rowStride, int columnStride, float* b, int ldb, float* c, int ldc, int n, int k, bool accumulate)
+    // Rows in bands of RowBand, column panels inside: a panel of B (k × up to three vectors) and the band's rows of A
+    // stay in the first-level cache while every block of four rows passes over the panel, instead of all of B streaming
+    // through once per block of rows (evaluation runs a thousand rows a block).
+    private const int RowBand = 32;
+
+    private static void Run(in Product p, int m, int n)
     {
-        float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride;
-        float* c0 = c, c1 = c + ldc, c2 = c + 2 * ldc, c3 = c + 3 * ldc;
+        for (int band = 0; band < m; band += RowBand)
+        {
+            var rows = p.Rows(band);
+            Panels(rows, Math.Min(RowBand, m - band), n);
+        }
+    }
+
+    private static void Panels(in Product p, int m, int n)
+    {
         int j = 0;
         // A narrow width that two vectors divide but three do not (64 hidden units with AVX2) runs faster
         // on the two-vector tile alone than on three-vector tiles and a rest.
         int wide = n < 16 * W && n % (3 * W) != 0 && n % (2 * W) == 0 ? 0 : n;
         for (; j + 3 * W <= wide; j += 3 * W)
         {
-            Vector<float> s00, s01, s02, s10, s11, s12, s20, s21, s22, s30, s31, s32;
-            if (accumulate)
-            {
-                s00 = Vector.Load(c0 + j); s01 = Vector.Load(c0 + j + W); s02 = Vector.Load(c0 + j + 2 * W);
-                s10 = Vector.Load(c1 + j); s11 = Vector.Load(c1 + j + W); s12 = Vector.Load(c1 + j + 2 * W);
-                s20 = Vector.Load(c2 + j); s21 = Vector.Load(c2 + j + W); s22 = Vector.Load(c2 + j + 2 * W);
-                s30 = Vector.Load(c3 + j); s31 = Vector.Load(c3 + j + W); s32 = Vector.Load(c3 + j + 2 * W);
-            }
-            else
-            {
-                s00 = s01 = s02 = s10 = s11 = s12 = s20 = s21 = s22 = s30 = s31 = s32 = Vector<float>.Zero;
-            }
-            float* bp = b + j;
-            for (long p = 0, ap = 0; p < k; p++, bp += ldb, ap += columnStride)
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+                FourByThree(p, i, j);
+            for (; i < m; i++)
+                OneRow(p, i, j, 3);
+        }
+        for (; j + 2 * W <= n; j += 2 * W)
+        {
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+                FourByTwo(p, i, j);
+            for (; i < m; i++)
+                OneRow(p, i, j, 2);
+        }
+        for (; j + W <= n; j += W)
+        {
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+                FourByOne(p, i, j);
+            for (; i < m; i++)
+                OneRow(p, i, j, 1);
+        }
+        for (; j < n; j++)
+            for (int i = 0; i < m; i++)
+                Dot(p, i, j);
+    }
+
+    // Four rows by three vectors (24 columns with AVX2) keeps 12 accumulators in registers: enough
+    // independent FMAs to hide their latency, few enough to leave registers for B and the broadcast A.
+    // Vector<float> is 8 lanes with AVX2 and 4 with Arm's NEON, so the same code is fast on both.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourByThree(in Product p, int i, int j)
+    {
+        int w = W, ldb = p.Ldb, k = p.K, cs = p.ColumnStride;
+        long rs = p.RowStride;
+        float* c0 = p.C + (long)i * p.Ldc, c1 = c0 + p.Ldc, c2 = c1 + p.Ldc, c3 = c2 + p.Ldc;
+        Vector<float> s00 = p.Start(c0, j), s01 = p.Start(c0, j + w), s02 = p.Start(c0, j + 2 * w);
+        Vector<float> s10 = p.Start(c1, j), s11 = p.Start(c1, j + w), s12 = p.Start(c1, j + 2 * w);
+        Vector<float> s20 = p.Start(c2, j), s21 = p.Start(c2, j + w), s22 = p.Start(c2, j + 2 * w);
+        Vector<float> s30 = p.Start(c3, j), s31 = p.Start(c3, j + w), s32 = p.Start(c3, j + 2 * w);
+        for (int s = 0; s < p.Segments; s++)
+        {
+            float* a0 = p.A + s * p.ASegment + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
+            float* bp = p.B + s * p.BSegment + j;
+            for (long q = 0, ap = 0; q < k; q++, bp += ldb, ap += cs)
             {
                 var b0 = Vector.Load(bp);
-                var b1 = Vector.Load(bp + W);
-                var b2 = Vector.Load(bp + 2 * W);
+                var b1 = Vector.Load(bp + w);
+                var b2 = Vector.Load(bp + 2 * w);
                 var x = Vector.Create(a0[ap]);
                 s00 = Vector.FusedMultiplyAdd(x, b0, s00); s01 = Vector.FusedMultiplyAdd(x, b1, s01); s02 = Vector.FusedMultiplyAdd(x, b2, s02);
                 x = Vector.Create(a1[ap]);
@@ -71,30 +142,31 @@ internal static unsafe class SmallGemm
                 x = Vector.Create(a3[ap]);
                 s30 = Vector.FusedMultiplyAdd(x, b0, s30); s31 = Vector.FusedMultiplyAdd(x, b1, s31); s32 = Vector.FusedMultiplyAdd(x, b2, s32);
             }
-            s00.Store(c0 + j); s01.Store(c0 + j + W); s02.Store(c0 + j + 2 * W);
-            s10.Store(c1 + j); s11.Store(c1 + j + W); s12.Store(c1 + j + 2 * W);
-            s20.Store(c2 + j); s21.Store(c2 + j + W); s22.Store(c2 + j + 2 * W);
-            s30.Store(c3 + j); s31.Store(c3 + j + W); s32.Store(c3 + j + 2 * W);
         }
-        for (; j + 2 * W <= n; j += 2 * W)
+        s00.Store(c0 + j); s01.Store(c0 + j + w); s02.Store(c0 + j + 2 * w);
+        s10.Store(c1 + j); s11.Store(c1 + j + w); s12.Store(c1 + j + 2 * w);
+        s20.Store(c2 + j); s21.Store(c2 + j + w); s22.Store(c2 + j + 2 * w);
+        s30.Store(c3 + j); s31.Store(c3 + j + w); s32.Store(c3 + j + 2 * w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourByTwo(in Product p, int i, int j)
+    {
+        int w = W, ldb = p.Ldb, k = p.K, cs = p.ColumnStride;
+        long rs = p.RowStride;
+        float* c0 = p.C + (long)i * p.Ldc, c1 = c0 + p.Ldc, c2 = c1 + p.Ldc, c3 = c2 + p.Ldc;
+        Vector<float> s00 = p.Start(c0, j), s01 = p.Start(c0, j + w);
+        Vector<float> s10 = p.Start(c1, j), s11 = p.Start(c1, j + w);
+        Vector<float> s20 = p.Start(c2, j), s21 = p.Start(c2, j + w);
+        Vector<float> s30 = p.Start(c3, j), s31 = p.Start(c3, j + w);
+        for (int s = 0; s < p.Segments; s++)
         {
-            Vector<float> s00, s01, s10, s11, s20, s21, s30, s31;
-            if (accumulate)
-            {
-                s00 = Vector.Load(c0 + j); s01 = Vector.Load(c0 + j + W);
-                s10 = Vector.Load(c1 + j); s11 = Vector.Load(c1 + j + W);
-                s20 = Vector.Load(c2 + j); s21 = Vector.Load(c2 + j + W);
-                s30 = Vector.Load(c3 + j); s31 = Vector.Load(c3 + j + W);
-            }
-            else
-            {
-                s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = Vector<float>.Zero;
-            }
-            float* bp = b + j;
-            for (long p = 0, ap = 0; p < k; p++, bp += ldb, ap += columnStride)
+            float* a0 = p.A + s * p.ASegment + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
+            float* bp = p.B + s * p.BSegment + j;
+            for (long q = 0, ap = 0; q < k; q++, bp += ldb, ap += cs)
             {
                 var b0 = Vector.Load(bp);
-                var b1 = Vector.Load(bp + W);
+                var b1 = Vector.Load(bp + w);
                 var x = Vector.Create(a0[ap]);
                 s00 = Vector.FusedMultiplyAdd(x, b0, s00); s01 = Vector.FusedMultiplyAdd(x, b1, s01);
                 x = Vector.Create(a1[ap]);
@@ -104,24 +176,25 @@ internal static unsafe class SmallGemm
                 x = Vector.Create(a3[ap]);
                 s30 = Vector.FusedMultiplyAdd(x, b0, s30); s31 = Vector.FusedMultiplyAdd(x, b1, s31);
             }
-            s00.Store(c0 + j); s01.Store(c0 + j + W);
-            s10.Store(c1 + j); s11.Store(c1 + j + W);
-            s20.Store(c2 + j); s21.Store(c2 + j + W);
-            s30.Store(c3 + j); s31.Store(c3 + j + W);
         }
-        for (; j + W <= n; j += W)
+        s00.Store(c0 + j); s01.Store(c0 + j + w);
+        s10.Store(c1 + j); s11.Store(c1 + j + w);
+        s20.Store(c2 + j); s21.Store(c2 + j + w);
+        s30.Store(c3 + j); s31.Store(c3 + j + w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourByOne(in Product p, int i, int j)
+    {
+        int ldb = p.Ldb, k = p.K, cs = p.ColumnStride;
+        long rs = p.RowStride;
+        float* c0 = p.C + (long)i * p.Ldc, c1 = c0 + p.Ldc, c2 = c1 + p.Ldc, c3 = c2 + p.Ldc;
+        Vector<float> s0 = p.Start(c0, j), s1 = p.Start(c1, j), s2 = p.Start(c2, j), s3 = p.Start(c3, j);
+        for (int s = 0; s < p.Segments; s++)
         {
-            Vector<float> s0, s1, s2, s3;
-            if (accumulate)
-            {
-                s0 = Vector.Load(c0 + j); s1 = Vector.Load(c1 + j); s2 = Vector.Load(c2 + j); s3 = Vector.Load(c3 + j);
-            }
-            else
-            {
-                s0 = s1 = s2 = s3 = Vector<float>.Zero;
-            }
-            float* bp = b + j;
-            for (long p = 0, ap = 0; p < k; p++, bp += ldb, ap += columnStride)
+            float* a0 = p.A + s * p.ASegment + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
+            float* bp = p.B + s * p.BSegment + j;
+            for (long q = 0, ap = 0; q < k; q++, bp += ldb, ap += cs)
             {
                 var b0 = Vector.Load(bp);
                 s0 = Vector.FusedMultiplyAdd(Vector.Create(a0[ap]), b0, s0);
@@ -129,38 +202,42 @@ internal static unsafe class SmallGemm
                 s2 = Vector.FusedMultiplyAdd(Vector.Create(a2[ap]), b0, s2);
                 s3 = Vector.FusedMultiplyAdd(Vector.Create(a3[ap]), b0, s3);
             }
-            s0.Store(c0 + j); s1.Store(c1 + j); s2.Store(c2 + j); s3.Store(c3 + j);
         }
-        for (; j < n; j++)
-        {
-            c0[j] = Dot(a0, columnStride, b + j, ldb, k, accumulate ? c0[j] : 0f);
-            c1[j] = Dot(a1, columnStride, b + j, ldb, k, accumulate ? c1[j] : 0f);
-            c2[j] = Dot(a2, columnStride, b + j, ldb, k, accumulate ? c2[j] : 0f);
-            c3[j] = Dot(a3, columnStride, b + j, ldb, k, accumulate ? c3[j] : 0f);
-        }
+        s0.Store(c0 + j); s1.Store(c1 + j); s2.Store(c2 + j); s3.Store(c3 + j);
     }
 
+    /// <summary>One row of C over <paramref name="vectors"/> vectors from column <paramref name="j"/>, one vector at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OneRow(float* a, int columnStride, float* b, int ldb, float* c, int n, int k, bool accumulate)
+    private static void OneRow(in Product p, int i, int j, int vectors)
     {
-        int j = 0;
-        for (; j + W <= n; j += W)
+        int ldb = p.Ldb, k = p.K, cs = p.ColumnStride;
+        float* c = p.C + (long)i * p.Ldc;
+        for (int v = 0; v < vectors; v++, j += W)
         {
-            var s = accumulate ? Vector.Load(c + j) : Vector<float>.Zero;
-            float* bp = b + j;
-            for (long p = 0, ap = 0; p < k; p++, bp += ldb, ap += columnStride)
-                s = Vector.FusedMultiplyAdd(Vector.Create(a[ap]), Vector.Load(bp), s);
-            s.Store(c + j);
+            var sum = p.Start(c, j);
+            for (int s = 0; s < p.Segments; s++)
+            {
+                float* a = p.A + s * p.ASegment + (long)i * p.RowStride;
+                float* bp = p.B + s * p.BSegment + j;
+                for (long q = 0, ap = 0; q < k; q++, bp += ldb, ap += cs)
+                    sum = Vector.FusedMultiplyAdd(Vector.Create(a[ap]), Vector.Load(bp), sum);
+            }
+            sum.Store(c + j);
         }
-        for (; j < n; j++)
-            c[j] = Dot(a, columnStride, b + j, ldb, k, accumulate ? c[j] : 0f);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* a, int columnStride, float* bColumn, int ldb, int k, float sum)
+    /// <summary>Element (i, j) of C: the same chain in scalar arithmetic, for the columns past the last whole vector.</summary>
+    private static void Dot(in Product p, int i, int j)
     {
-        for (long p = 0; p < k; p++)
-            sum = MathF.FusedMultiplyAdd(a[p * columnStride], bColumn[p * ldb], sum);
-        return sum;
+        float* c = p.C + (long)i * p.Ldc;
+        float sum = p.Start(c, j, scalar: true);
+        for (int s = 0; s < p.Segments; s++)
+        {
+            float* a = p.A + s * p.ASegment + (long)i * p.RowStride;
+            float* bp = p.B + s * p.BSegment + j;
+            for (long q = 0; q < p.K; q++)
+                sum = MathF.FusedMultiplyAdd(a[q * p.ColumnStride], bp[q * p.Ldb], sum);
+        }
+        c[j] = sum;
     }
 }
