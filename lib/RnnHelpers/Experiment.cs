@@ -15,7 +15,7 @@ public sealed record ExperimentRun(RunRecord Record, TrainingResult? Training, b
     RunRecord? Reference = null, RunComparison? Reproduction = null);
 
 /// <summary>
-/// The workbook's entry points: train one model under the protocol and keep the result. Notebooks train into a
+/// The workbook's entry points: train one model under a training protocol (<see cref="TrainingOptions"/>) and keep the result. Notebooks train into a
 /// scratch store (default <c>out/results</c>) and read the committed runs (<c>results/</c>) without ever writing them;
 /// only the CLI's <c>train</c> verb writes the committed store, and it never overwrites a stored run.
 /// </summary>

@@ -24,5 +24,5 @@ public static class SharedOptions
         return dataset;
     }
 
-    public static Option<int?> Threads() => new("--threads") { Description = "Threads a run uses: the recurrent kernels' row blocks, and libtorch outside training (default: all cores)." };
+    public static Option<int?> Threads() => new("--threads") { Description = "Row blocks the recurrent kernels split each batch into (libtorch runs single-threaded while training); part of a run's key. Default: all cores. See docs/notation.md, Threads." };
 }

@@ -67,7 +67,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     /// <summary>
     /// Holds for a training or evaluation loop. The recurrent kernels split each batch over the run's
     /// cores themselves; libtorch runs on one thread meanwhile, because after each multi-threaded call
-    /// its idle workers spin for milliseconds and would take those cores away.
+    /// its idle workers spin for milliseconds and would take those cores away (docs/notation.md, "Threads").
     /// </summary>
     public IDisposable ThreadScope() => TorchRuntime.LibTorchThreads(1);
 

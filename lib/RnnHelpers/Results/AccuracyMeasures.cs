@@ -17,6 +17,6 @@ public static class AccuracyMeasures
 
     /// <summary>Name for prose and captions.</summary>
     public static string Description(this AccuracyMeasure measure) => measure == AccuracyMeasure.MovingAverages
-        ? "test accuracy with batch normalisation's moving averages (the article's protocol)"
+        ? "test accuracy with batch normalisation's moving averages (the article's measure)"
         : $"test accuracy with batch-normalisation statistics recomputed over {Trainer.PopulationStatisticsImages.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} training images after each epoch";
 }

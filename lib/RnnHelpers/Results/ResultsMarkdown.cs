@@ -15,8 +15,11 @@ public static class ResultsMarkdown
     /// <summary>The README's generated block for one dataset folder name.</summary>
     public static GeneratedBlock Block(string dataset) => new(StartMarker(dataset), EndMarker(dataset), $"README results block for {dataset}");
 
-    /// <summary>Runs of the article's protocol (full data, default options, any seed and thread count) for one dataset.</summary>
-    public static bool IsArticleProtocol(RunRecord run, string dataset, int epochs = 10)
+    /// <summary>
+    /// Runs of the article's setting for one dataset folder name: full data, the article's training protocol and model
+    /// (<see cref="TrainingOptions"/>' defaults with <paramref name="epochs"/> epochs), any seed and thread count.
+    /// </summary>
+    public static bool IsArticleSetting(RunRecord run, string dataset, int epochs = 10)
     {
         var article = Experiment.KeyOf(Models.RecurrentKind.Lstm, dataset, new DataOptions(), new TrainingOptions { Epochs = epochs }).Setting;
         return run.Key.Setting with { Model = article.Model } == article;
@@ -31,7 +34,7 @@ public static class ResultsMarkdown
         var parts = new List<string>
         {
             $"{runs.Count} runs on {runs[0].Dataset}: {runs.Select(r => r.Model).Distinct().Count()} models × {seeds.Count} seeds ({Seeds(seeds)}), " +
-            $"{runs[0].Epochs} epochs each, article protocol, {string.Join(" or ", threads)} thread(s). Accuracies in percent; every interval is 95%.",
+            $"{runs[0].Epochs} epochs each, article setting, {string.Join(" or ", threads)} thread(s). Accuracies in percent; every interval is 95%.",
             "",
         };
         foreach (var measure in AccuracyMeasures.All)

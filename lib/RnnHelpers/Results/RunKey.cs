@@ -15,7 +15,7 @@ public sealed record RunKey(string Dataset, string Model, int Seed, int Epochs, 
     public const int DefaultTimeSteps = 28;
 
     /// <summary>
-    /// e.g. <c>mnist-lstm-seed1-e10-t2.json</c>: settings that differ from the article's protocol add suffixes
+    /// e.g. <c>mnist-lstm-seed1-e10-t2.json</c>: settings that differ from the article's setting add suffixes
     /// (-b batch size, -lr learning rate, -h hidden units, the optimiser, -nofb without the forget-gate bias of 1,
     /// -steps time steps, -perm permuted, -train/-test limits, -perclass), and -t the thread count ends every name.
     /// </summary>

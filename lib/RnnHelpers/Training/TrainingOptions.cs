@@ -1,8 +1,9 @@
 namespace RnnHelpers.Training;
 
 /// <summary>
-/// The training protocol. Defaults are the article's (Keras "Working with RNNs" guide): plain
-/// SGD with learning rate 0.01 and no momentum, batch size 64, 10 epochs, 64 hidden units.
+/// A training protocol (docs/notation.md): epochs, batch size, learning rate and optimiser, with the model's hidden
+/// units, seed and thread count. Defaults are the article's (Keras "Working with RNNs" guide): plain SGD with learning
+/// rate 0.01 and no momentum, batch size 64, 10 epochs, 64 hidden units. <see cref="Validate"/> checks them.
 /// </summary>
 public sealed record TrainingOptions
 {
@@ -19,9 +20,9 @@ public sealed record TrainingOptions
     public bool UnitForgetBias { get; init; } = true;
 
     /// <summary>
-    /// Threads of the run: the recurrent kernels split each batch into this many row blocks (libtorch itself runs on
-    /// one thread while a model trains or evaluates). Null uses every core. Part of a run's key, because the order in
-    /// which the blocks' partial gradients are summed depends on it.
+    /// The run's thread count: the number of row blocks the fused recurrent kernels split a batch into, while libtorch
+    /// itself runs single-threaded during training and evaluation. Null uses every core. Part of a run's key, because
+    /// the summation order of the weight gradients depends on it. The one description is docs/notation.md, "Threads".
     /// </summary>
     public int? Threads { get; init; }
 
