@@ -9,6 +9,7 @@ namespace Workbook;
 /// <summary><c>results table</c> (README's generated tables), <c>results figure</c> (README's PNG), and <c>check</c>/<c>merge</c>/<c>diff</c> for sharded sweeps.</summary>
 public static class ResultsCommands
 {
+    /// <summary>The <c>results</c> verb and its subcommands.</summary>
     public static Command Create()
     {
         var results = new Option<string>("--results") { Description = "Results folder.", DefaultValueFactory = _ => RepoLayout.Results };
@@ -119,6 +120,7 @@ public static class ResultsCommands
         }
     }
 
+    /// <summary>The runs of the article setting for <paramref name="dataset"/> (mnist or fashion) in <paramref name="resultsDir"/>.</summary>
     public static IReadOnlyList<RunRecord> ArticleSettingRuns(string resultsDir, string dataset)
     {
         var folder = DatasetCatalog.Get(DatasetCatalog.Parse(dataset)).FolderName;

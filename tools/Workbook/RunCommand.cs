@@ -7,6 +7,7 @@ namespace Workbook;
 /// <summary><c>run [NOTEBOOK...] [--profile smoke|full] [--out DIR]</c>: executes notebooks headlessly.</summary>
 public static class RunCommand
 {
+    /// <summary>The <c>run</c> verb: executes notebooks under a profile.</summary>
     public static Command Create()
     {
         var notebooks = new Argument<string[]>("NOTEBOOK") { Arity = ArgumentArity.ZeroOrMore, Description = "Notebooks to run (default: every notebooks/*.ipynb, in order)." };

@@ -11,6 +11,7 @@ namespace Workbook;
 /// <summary><c>train --model M --seeds 1-5</c>: the model × seed grid under the article's setting unless told otherwise, resumable.</summary>
 public static class TrainCommand
 {
+    /// <summary>The <c>train</c> verb.</summary>
     public static Command Create()
     {
         var model = SharedOptions.Model();
@@ -54,6 +55,7 @@ public static class TrainCommand
         return command;
     }
 
+    /// <summary>Reads seeds as <c>1-5</c>, <c>1,3,7</c> or a mix; <see cref="ArgumentException"/> for anything else.</summary>
     public static IReadOnlyList<int> ParseSeeds(string text)
     {
         var seeds = new List<int>();

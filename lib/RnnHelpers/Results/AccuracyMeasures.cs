@@ -5,6 +5,7 @@ namespace RnnHelpers.Results;
 /// <summary>Reading a measure out of an epoch, and its name in tables and prose.</summary>
 public static class AccuracyMeasures
 {
+    /// <summary>Both measures, the article's (moving averages) first.</summary>
     public static IReadOnlyList<AccuracyMeasure> All { get; } = [AccuracyMeasure.MovingAverages, AccuracyMeasure.RecomputedBn];
 
     /// <summary>The epoch's test accuracy under the measure (fraction), or null when the run predates the recomputed one.</summary>

@@ -12,6 +12,7 @@ namespace RnnHelpers.Results;
 public sealed record RunKey(string Dataset, string Model, int Seed, int Epochs, int BatchSize, double LearningRate, int HiddenUnits,
     string Optimizer, bool UnitForgetBias, int TimeSteps, bool Permuted, int? TrainLimit, int? TestLimit, int? PerClass, int Threads)
 {
+    /// <summary>The article's time steps: one 28-pixel row per step.</summary>
     public const int DefaultTimeSteps = 28;
 
     /// <summary>

@@ -7,10 +7,15 @@ namespace RnnHelpers.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
+    /// <summary>Passes over the training set (the article: 10).</summary>
     public int Epochs { get; init; } = 10;
+    /// <summary>Images per optimiser step, B (the article: 64); the last batch of an epoch may be smaller.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>The optimiser's step size (the article: 0.01).</summary>
     public double LearningRate { get; init; } = 0.01;
+    /// <summary>Hidden units H of the recurrent layer (the article: 64).</summary>
     public int HiddenUnits { get; init; } = 64;
+    /// <summary>Fixes initialisation and the shuffling of every epoch.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>The optimiser; the article's is plain SGD.</summary>
