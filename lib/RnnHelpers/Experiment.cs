@@ -15,7 +15,7 @@ public sealed record ExperimentRun(RunRecord Record, TrainingResult? Training, b
     RunRecord? Reference = null, RunComparison? Reproduction = null);
 
 /// <summary>
-/// The workbook's entry points: train one model under the protocol and keep the result. Notebooks train into a
+/// The workbook's entry points: train one model under a training protocol (<see cref="TrainingOptions"/>) and keep the result. Notebooks train into a
 /// scratch store (default <c>out/results</c>) and read the committed runs (<c>results/</c>) without ever writing them;
 /// only the CLI's <c>train</c> verb writes the committed store, and it never overwrites a stored run.
 /// </summary>
@@ -27,6 +27,8 @@ public static class Experiment
     /// its last one when this is called again, and the checkpoint is removed once the run is stored.
     /// <paramref name="replace"/> allows replacing a stored run of the same key (for scratch stores only).
     /// </summary>
+    /// <exception cref="ResultsFileException">The store holds the run already and <paramref name="replace"/> is false.</exception>
+    /// <exception cref="TrainingDivergedException">The loss, a parameter or a moving statistic stopped being finite.</exception>
     public static ExperimentRun Run(RecurrentKind kind, DigitData data, TrainingOptions options, string resultsDir,
         IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, bool resume = true, bool replace = false,
         BatchProbe? probe = null)
@@ -119,6 +121,7 @@ public static class Experiment
     public static DigitData LoadData(string dataset, int? trainLimit, int? testLimit, string dataDir = "../data", int timeSteps = RunKey.DefaultTimeSteps, bool permuted = false) =>
         DigitData.Load(DatasetCatalog.Parse(dataset), dataDir, new DataOptions { TrainLimit = trainLimit, TestLimit = testLimit, TimeSteps = timeSteps, Permuted = permuted });
 
+    /// <summary>The key of the run these settings make on this machine: the model, the loaded data's dataset and options, and the training options (thread count resolved).</summary>
     public static RunKey KeyOf(RecurrentKind kind, DigitData data, TrainingOptions options) =>
         KeyOf(kind, data.Info.FolderName, data.Options, options);
 
@@ -128,6 +131,7 @@ public static class Experiment
             options.HiddenUnits, options.Optimizer.Id(), options.UnitForgetBias, data.TimeSteps, data.Permuted,
             data.TrainLimit, data.TestLimit, data.PerClass, options.ResolvedThreads);
 
+    /// <summary>The record stored for a finished run: its key, the data's image counts, the parameter count (Keras' way), the history, summary and provenance; <paramref name="wallSeconds"/> is the run's wall time in seconds.</summary>
     public static RunRecord ToRecord(TrainingResult result, DigitData data, DateTimeOffset started, double wallSeconds)
     {
         var key = KeyOf(result.Kind, data, result.Options);

@@ -115,7 +115,7 @@ public class ResultsTests
     }
 
     [Fact]
-    public void Mixed_protocols_are_refused()
+    public void Mixed_settings_are_refused()
     {
         Assert.Throws<ArgumentException>(() => RunStatistics.Compute([Run("lstm", 1, 0.9), Run("lstm", 2, 0.9, 0.91)]));
     }
@@ -126,7 +126,7 @@ public class ResultsTests
     public void Readme_results_match_the_committed_runs(string dataset)
     {
         var readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
-        var runs = new ResultsStore(Path.Combine(Repo.Root, "results")).LoadAll(r => ResultsMarkdown.IsArticleProtocol(r, dataset));
+        var runs = new ResultsStore(Path.Combine(Repo.Root, "results")).LoadAll(r => ResultsMarkdown.IsArticleSetting(r, dataset));
         Assert.Equal(ResultsMarkdown.Build(runs).Trim(), ResultsMarkdown.Extract(readme, dataset));
     }
 

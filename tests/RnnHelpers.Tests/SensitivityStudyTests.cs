@@ -187,6 +187,13 @@ public class ProvenanceTests
         File.WriteAllText(Path.Combine(linked, "commondir"), "../..\n");
         var tree = Directory.CreateDirectory(dir.File("other/sub")).FullName;
         File.WriteAllText(dir.File("other/.git"), $"gitdir: {linked}\n");
+        // The commit is read at the repository's root, the folder RepositoryRoot recognises.
+        foreach (var root in new[] { "main", "other" })
+        {
+            File.WriteAllText(dir.File($"{root}/global.json"), "{}");
+            Directory.CreateDirectory(dir.File($"{root}/lib"));
+            Directory.CreateDirectory(dir.File($"{root}/notebooks"));
+        }
 
         Assert.Equal("0123456789abcdef0123456789abcdef01234567", Provenance.GitCommit(tree));
 

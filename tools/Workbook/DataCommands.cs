@@ -6,6 +6,7 @@ namespace Workbook;
 /// <summary><c>data fetch</c> and <c>data inspect</c>.</summary>
 public static class DataCommands
 {
+    /// <summary>The <c>data</c> verb and its subcommands.</summary>
     public static Command Create()
     {
         var dataset = SharedOptions.Dataset();

@@ -5,6 +5,7 @@ namespace Workbook;
 /// <summary><c>export --html DIR [NOTEBOOK...]</c>: the offline HTML edition of the executed notebooks.</summary>
 public static class ExportCommand
 {
+    /// <summary>The <c>export</c> verb.</summary>
     public static Command Create()
     {
         var html = new Option<string>("--html") { Description = "Folder to write the static site into (index.html, one page per notebook, assets/).", Required = true };

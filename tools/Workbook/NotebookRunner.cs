@@ -9,6 +9,7 @@ namespace Workbook;
 /// </summary>
 public sealed class NotebookRunner(ParameterInjection injection, string outputDir, bool inPlace, TimeSpan cellTimeout, bool prepareOnly = false)
 {
+    /// <summary>Runs one notebook in its own NotebookHost process and reports how it went.</summary>
     public async Task<NotebookOutcome> RunAsync(string notebook, CancellationToken ct)
     {
         notebook = Path.GetFullPath(notebook);

@@ -10,6 +10,7 @@ namespace Workbook;
 /// </summary>
 public sealed class ParameterInjection
 {
+    /// <summary>The assignments to inject, in order (name, value).</summary>
     public ParameterInjection(IReadOnlyList<KeyValuePair<string, object?>> assignments)
     {
         foreach (var (name, value) in assignments)
@@ -23,6 +24,7 @@ public sealed class ParameterInjection
         Code = string.Join(" ", assignments.Select(a => $"{a.Key} = {Literal(a.Value)};"));
     }
 
+    /// <summary>The assignments, in order.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Assignments { get; }
 
     /// <summary>The C# statements, one line.</summary>

@@ -3,6 +3,7 @@ namespace Workbook;
 /// <summary>Parameter values a profile injects after each notebook's parameters cell.</summary>
 public static class Profiles
 {
+    /// <summary>The profile names <c>--profile</c> accepts.</summary>
     public static readonly string[] Names = ["smoke", "full"];
 
     /// <summary>Assignments to the parameters-cell variables; <paramref name="resultsDir"/> null keeps the notebook's own.</summary>

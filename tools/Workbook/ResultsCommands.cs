@@ -9,19 +9,20 @@ namespace Workbook;
 /// <summary><c>results table</c> (README's generated tables), <c>results figure</c> (README's PNG), and <c>check</c>/<c>merge</c>/<c>diff</c> for sharded sweeps.</summary>
 public static class ResultsCommands
 {
+    /// <summary>The <c>results</c> verb and its subcommands.</summary>
     public static Command Create()
     {
         var results = new Option<string>("--results") { Description = "Results folder.", DefaultValueFactory = _ => RepoLayout.Results };
         var dataset = new Option<string>("--dataset") { Description = "mnist or fashion (fashion-mnist).", DefaultValueFactory = _ => "mnist" };
         var update = new Option<bool>("--update-readme") { Description = "Rewrite the generated block of README.md." };
-        var table = new Command("table", "Print the results tables computed from the stored runs of the article protocol.") { results, dataset, update };
+        var table = new Command("table", "Print the results tables computed from the stored runs of the article's setting.") { results, dataset, update };
         table.SetAction(r => Table(r.GetValue(results)!, r.GetValue(dataset)!, r.GetValue(update)));
 
         var measure = new Option<string>("--measure") { Description = "moving (BN moving averages, the article's) or recomputed (BN population statistics recomputed after each epoch).", DefaultValueFactory = _ => "moving" };
         measure.AcceptOnlyFromAmong("moving", "recomputed");
         var output = new Option<string?>("--out") { Description = "PNG to write (default: docs/test-accuracy-per-epoch[-recomputed-bn].png)." };
         var chromium = new Option<string>("--chromium") { Description = "Headless browser used to render the chart.", DefaultValueFactory = _ => "/usr/bin/chromium" };
-        var figure = new Command("figure", "Render test accuracy per epoch (all stored runs of the protocol) to a PNG with headless Chromium.") { results, dataset, measure, output, chromium };
+        var figure = new Command("figure", "Render test accuracy per epoch (all stored runs of the article's setting) to a PNG with headless Chromium.") { results, dataset, measure, output, chromium };
         figure.SetAction((r, ct) =>
         {
             var m = r.GetValue(measure) == "recomputed" ? AccuracyMeasure.RecomputedBn : AccuracyMeasure.MovingAverages;
@@ -119,16 +120,17 @@ public static class ResultsCommands
         }
     }
 
-    public static IReadOnlyList<RunRecord> ProtocolRuns(string resultsDir, string dataset)
+    /// <summary>The runs of the article setting for <paramref name="dataset"/> (mnist or fashion) in <paramref name="resultsDir"/>.</summary>
+    public static IReadOnlyList<RunRecord> ArticleSettingRuns(string resultsDir, string dataset)
     {
         var folder = DatasetCatalog.Get(DatasetCatalog.Parse(dataset)).FolderName;
-        return new ResultsStore(resultsDir).LoadAll(r => ResultsMarkdown.IsArticleProtocol(r, folder));
+        return new ResultsStore(resultsDir).LoadAll(r => ResultsMarkdown.IsArticleSetting(r, folder));
     }
 
     private static int Table(string resultsDir, string dataset, bool updateReadme)
     {
         dataset = DatasetCatalog.Get(DatasetCatalog.Parse(dataset)).FolderName;
-        var block = ResultsMarkdown.Build(ProtocolRuns(resultsDir, dataset));
+        var block = ResultsMarkdown.Build(ArticleSettingRuns(resultsDir, dataset));
         Console.WriteLine(block);
         if (updateReadme)
         {
@@ -141,10 +143,10 @@ public static class ResultsCommands
 
     private static async Task<int> FigureAsync(string resultsDir, string dataset, AccuracyMeasure measure, string output, string chromium, CancellationToken ct)
     {
-        var runs = ProtocolRuns(resultsDir, dataset);
+        var runs = ArticleSettingRuns(resultsDir, dataset);
         if (runs.Count == 0)
         {
-            Console.Error.WriteLine($"No runs of the article protocol for {dataset} in {resultsDir}.");
+            Console.Error.WriteLine($"No runs of the article's setting for {dataset} in {resultsDir}.");
             return 1;
         }
         if (!File.Exists(chromium))

@@ -7,10 +7,11 @@ namespace Workbook;
 /// <summary><c>run [NOTEBOOK...] [--profile smoke|full] [--out DIR]</c>: executes notebooks headlessly.</summary>
 public static class RunCommand
 {
+    /// <summary>The <c>run</c> verb: executes notebooks under a profile.</summary>
     public static Command Create()
     {
         var notebooks = new Argument<string[]>("NOTEBOOK") { Arity = ArgumentArity.ZeroOrMore, Description = "Notebooks to run (default: every notebooks/*.ipynb, in order)." };
-        var profile = new Option<string>("--profile") { Description = "smoke: 1 epoch on small subsets; full: the article's protocol.", DefaultValueFactory = _ => "full" };
+        var profile = new Option<string>("--profile") { Description = "smoke: 1 epoch on small subsets; full: the article's setting (all data, 10 epochs).", DefaultValueFactory = _ => "full" };
         profile.AcceptOnlyFromAmong(Profiles.Names);
         var output = new Option<string>("--out") { Description = "Folder for the executed copies.", DefaultValueFactory = _ => Path.Combine(RepoLayout.Root, "out", "notebooks") };
         var inPlace = new Option<bool>("--in-place") { Description = "Write outputs into the source notebooks instead of --out." };

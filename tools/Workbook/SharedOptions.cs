@@ -6,6 +6,7 @@ namespace Workbook;
 /// <summary>Options that several verbs take, declared once so they read and validate alike.</summary>
 public static class SharedOptions
 {
+    /// <summary><c>--model</c>: a model id or <c>all</c> (default).</summary>
     public static Option<string> Model()
     {
         string[] ids = [.. ModelFacts.All.Select(f => f.Id), "all"];
@@ -17,6 +18,7 @@ public static class SharedOptions
     /// <summary>The models an accepted --model value names.</summary>
     public static IReadOnlyList<RecurrentKind> Models(string value) => value == "all" ? RecurrentKinds.All : [RecurrentKinds.Parse(value)];
 
+    /// <summary><c>--dataset</c>: mnist (default) or fashion.</summary>
     public static Option<string> Dataset()
     {
         var dataset = new Option<string>("--dataset") { Description = "mnist or fashion.", DefaultValueFactory = _ => "mnist" };
@@ -24,5 +26,6 @@ public static class SharedOptions
         return dataset;
     }
 
-    public static Option<int?> Threads() => new("--threads") { Description = "Threads a run uses: the recurrent kernels' row blocks, and libtorch outside training (default: all cores)." };
+    /// <summary><c>--threads</c>: the run's thread count (<see cref="RnnHelpers.Training.TrainingOptions.Threads"/>; docs/notation.md, "Threads").</summary>
+    public static Option<int?> Threads() => new("--threads") { Description = "Row blocks the recurrent kernels split each batch into (libtorch runs single-threaded while training); part of a run's key. Default: all cores. See docs/notation.md, Threads." };
 }

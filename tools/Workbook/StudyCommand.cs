@@ -16,6 +16,7 @@ namespace Workbook;
 /// </summary>
 public static class StudyCommand
 {
+    /// <summary>The <c>study</c> verb.</summary>
     public static Command Create()
     {
         var dataset = SharedOptions.Dataset();

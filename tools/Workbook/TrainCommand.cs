@@ -8,9 +8,10 @@ using RnnHelpers.Training;
 
 namespace Workbook;
 
-/// <summary><c>train --model M --seeds 1-5</c>: the model × seed grid under the article protocol, resumable.</summary>
+/// <summary><c>train --model M --seeds 1-5</c>: the model × seed grid under the article's setting unless told otherwise, resumable.</summary>
 public static class TrainCommand
 {
+    /// <summary>The <c>train</c> verb.</summary>
     public static Command Create()
     {
         var model = SharedOptions.Model();
@@ -31,7 +32,7 @@ public static class TrainCommand
         var noForgetBias = new Option<bool>("--no-unit-forget-bias") { Description = "LSTM: start the forget gate's bias at 0 instead of Keras' 1." };
         var shard = new Option<string?>("--shard") { Description = "Train only shard i of n (i/n, 0 <= i < n; e.g. a Slurm array task's SLURM_ARRAY_TASK_ID/count): n shards together train each run of the grid once." };
         var listRuns = new Option<bool>("--list-runs") { Description = "Print the file names of the grid's runs (of the shard, with --shard), one a line, and train nothing: the grid file `results check --grid` reads." };
-        var command = new Command("train", "Train a model × seed grid (the article's protocol unless told otherwise); runs already stored are skipped, never overwritten.")
+        var command = new Command("train", "Train a model × seed grid (the article's setting unless told otherwise); runs already stored are skipped, never overwritten.")
         {
             model, seeds, dataset, epochs, results, threads, trainLimit, testLimit, resume, learningRate, optimizer, hiddenUnits, steps, permuted, noForgetBias, shard, listRuns,
         };
@@ -54,6 +55,7 @@ public static class TrainCommand
         return command;
     }
 
+    /// <summary>Reads seeds as <c>1-5</c>, <c>1,3,7</c> or a mix; <see cref="ArgumentException"/> for anything else.</summary>
     public static IReadOnlyList<int> ParseSeeds(string text)
     {
         var seeds = new List<int>();

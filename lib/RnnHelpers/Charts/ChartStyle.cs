@@ -12,9 +12,11 @@ public static class ChartStyle
     /// <summary>Colours used for the three models on every chart, by model id (from <see cref="ModelFacts.ChartColour"/>).</summary>
     public static readonly IReadOnlyDictionary<string, string> ModelColours = ModelFacts.All.ToDictionary(f => f.Id, f => f.ChartColour);
 
+    /// <summary>Sets the chart's title.</summary>
     public static GenericChart Titled(this GenericChart chart, string title) =>
         Plotly.NET.Chart.withTitle(title, FSharpOption<Font>.None).Invoke(chart);
 
+    /// <summary>Names the x and y axes.</summary>
     public static GenericChart Axes(this GenericChart chart, string x, string y) =>
         CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(
             CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: x), TitleText: y);
@@ -22,6 +24,7 @@ public static class ChartStyle
     /// <summary>Plotly.NET.CSharp's optional wrapper for a sequence (its implicit conversion does not apply to interfaces).</summary>
     public static CS.Optional<IEnumerable<T>> Some<T>(IEnumerable<T> values) => new(values, true);
 
+    /// <summary>Sets the chart's size in pixels.</summary>
     public static GenericChart Sized(this GenericChart chart, int width, int height) =>
         CS.GenericChartExtensions.WithSize(chart, width, height);
 

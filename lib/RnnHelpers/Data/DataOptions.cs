@@ -25,6 +25,7 @@ public sealed record DataOptions
     /// </summary>
     public bool Permuted { get; init; }
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option: a limit below 1, or time steps that do not divide 784.</summary>
     public void Validate()
     {
         if (TrainLimit is < 1) throw new ArgumentException($"TrainLimit must be at least 1 (or null for all); got {TrainLimit}.", nameof(TrainLimit));

@@ -14,10 +14,16 @@ public static class DatasetAcquirer
     private const string StagingPrefix = ".staging-";
     private const string PlacedByHand = "files placed in the dataset folder";
 
+    /// <summary>Blocking form of <see cref="EnsureAvailableAsync"/>.</summary>
     public static DatasetPaths EnsureAvailable(DatasetName dataset, string dataDir, AcquisitionOptions? options = null,
         IProgress<AcquisitionProgress>? progress = null, CancellationToken ct = default) =>
         EnsureAvailableAsync(dataset, dataDir, options, progress, ct).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// The four files of <paramref name="dataset"/> in <paramref name="dataDir"/>, verified by SHA-256, fetched from the sources in
+    /// <paramref name="options"/> first when missing.
+    /// </summary>
+    /// <exception cref="DatasetUnavailableException">No source gave a file with the published SHA-256; the message lists every attempt and what to do by hand.</exception>
     public static async Task<DatasetPaths> EnsureAvailableAsync(DatasetName dataset, string dataDir, AcquisitionOptions? options = null,
         IProgress<AcquisitionProgress>? progress = null, CancellationToken ct = default)
     {

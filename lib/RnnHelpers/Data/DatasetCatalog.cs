@@ -3,6 +3,7 @@ namespace RnnHelpers.Data;
 /// <summary>Published checksums and sources of MNIST and Fashion-MNIST.</summary>
 public static class DatasetCatalog
 {
+    /// <summary>MNIST (LeCun et al. 1998): 60,000 training and 10,000 test digits.</summary>
     public static readonly DatasetInfo Mnist = new(
         DatasetName.Mnist, "mnist", "MNIST",
         ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
@@ -12,6 +13,7 @@ public static class DatasetCatalog
         new("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", 10_008),
         ["https://ossci-datasets.s3.amazonaws.com/mnist/", "https://storage.googleapis.com/cvdf-datasets/mnist/"]);
 
+    /// <summary>Fashion-MNIST (Xiao, Rasul and Vollgraf 2017): the same format, ten kinds of clothing.</summary>
     public static readonly DatasetInfo FashionMnist = new(
         DatasetName.FashionMnist, "fashion-mnist", "Fashion-MNIST",
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
@@ -21,6 +23,7 @@ public static class DatasetCatalog
         new("t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10_008),
         ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"]);
 
+    /// <summary>The catalogue entry of <paramref name="name"/>; <see cref="ArgumentOutOfRangeException"/> for an undefined name.</summary>
     public static DatasetInfo Get(DatasetName name) => name switch
     {
         DatasetName.Mnist => Mnist,

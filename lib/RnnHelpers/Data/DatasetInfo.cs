@@ -12,5 +12,6 @@ public sealed record DatasetInfo(
     DatasetFile TestLabels,
     IReadOnlyList<string> Mirrors)
 {
+    /// <summary>The four files: training images and labels, then test images and labels.</summary>
     public IReadOnlyList<DatasetFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
 }

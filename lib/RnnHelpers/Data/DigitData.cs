@@ -19,14 +19,22 @@ public sealed class DigitData : IDisposable
         TestLabels = testLabels;
     }
 
+    /// <summary>Which dataset this is.</summary>
     public DatasetInfo Info { get; }
+    /// <summary>The options it was loaded with.</summary>
     public DataOptions Options { get; }
+    /// <summary>Training images, float32 [N, time steps, features] in [0, 1].</summary>
     public Tensor TrainImages { get; }
+    /// <summary>Training labels, int64 [N], class indices 0..9.</summary>
     public Tensor TrainLabels { get; }
+    /// <summary>Test images, float32 [N, time steps, features] in [0, 1].</summary>
     public Tensor TestImages { get; }
+    /// <summary>Test labels, int64 [N], class indices 0..9.</summary>
     public Tensor TestLabels { get; }
 
+    /// <summary>Training images loaded.</summary>
     public int TrainCount => (int)TrainImages.shape[0];
+    /// <summary>Test images loaded.</summary>
     public int TestCount => (int)TestImages.shape[0];
 
     /// <summary>Time steps per sequence (28 rows by default).</summary>
@@ -35,6 +43,7 @@ public sealed class DigitData : IDisposable
     /// <summary>Features per time step (784 / time steps: 28 pixels by default).</summary>
     public int Features => (int)TrainImages.shape[2];
 
+    /// <summary>Names of the classes, by index.</summary>
     public IReadOnlyList<string> ClassNames => Info.ClassNames;
 
     /// <summary>Acquires the dataset if needed (see <see cref="DatasetAcquirer"/>), then loads it.</summary>
@@ -56,7 +65,9 @@ public sealed class DigitData : IDisposable
         return new DigitData(info, options, trX, trY, teX, teY);
     }
 
+    /// <summary>The split's images, [N, time steps, features].</summary>
     public Tensor Images(Split split) => split == Split.Train ? TrainImages : TestImages;
+    /// <summary>The split's labels, [N].</summary>
     public Tensor Labels(Split split) => split == Split.Train ? TrainLabels : TestLabels;
 
     /// <summary>One image as a 28 x 28 array of values in [0,1], for plotting (in the original pixel order, also when permuted).</summary>
@@ -79,6 +90,7 @@ public sealed class DigitData : IDisposable
         return result;
     }
 
+    /// <summary>The class index of one image.</summary>
     public int Label(Split split, int index) => (int)Labels(split)[index].item<long>();
 
     /// <summary>Number of images of each class in a split.</summary>
@@ -137,6 +149,7 @@ public sealed class DigitData : IDisposable
         return (x, tensor(labelValues, ScalarType.Int64));
     }
 
+    /// <summary>Frees the four tensors.</summary>
     public void Dispose()
     {
         TrainImages.Dispose();

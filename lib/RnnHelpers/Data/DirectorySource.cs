@@ -7,6 +7,7 @@ namespace RnnHelpers.Data;
 /// </summary>
 public sealed class DirectorySource(string directory, string description) : IDatasetSource
 {
+    /// <summary>What the source is, for messages.</summary>
     public string Description { get; } = $"{description} ({directory})";
 
     /// <summary>The folder searched.</summary>
@@ -19,6 +20,7 @@ public sealed class DirectorySource(string directory, string description) : IDat
         return dotted == file.Name ? [file.Name, file.Name + ".gz"] : [file.Name, file.Name + ".gz", dotted, dotted + ".gz"];
     }
 
+    /// <summary>The first candidate file present in the folder; <see cref="SourceFileMissingException"/> when none is, <see cref="DatasetException"/> when the folder does not exist.</summary>
     public Task<string> LocateAsync(DatasetFile file, string stagingDir, IProgress<AcquisitionProgress>? progress, CancellationToken ct)
     {
         if (!Directory.Exists(directory))

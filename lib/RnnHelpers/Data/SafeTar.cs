@@ -6,6 +6,7 @@ namespace RnnHelpers.Data;
 /// <summary>Tar extraction that refuses entries escaping the destination (<c>../</c>, absolute paths, links).</summary>
 public static class SafeTar
 {
+    /// <summary>Extracts a .tar.gz into <paramref name="destination"/>; <see cref="UnsafeArchiveEntryException"/> for an entry that escapes it, <see cref="DatasetException"/> for a damaged archive.</summary>
     public static void ExtractGzip(string tarballPath, string destination)
     {
         var root = Path.GetFullPath(destination);
@@ -15,6 +16,7 @@ public static class SafeTar
         Extract(tarballPath, gzip, root);
     }
 
+    /// <summary>Extracts a tar stream into <paramref name="root"/>; <see cref="UnsafeArchiveEntryException"/> for an entry that escapes it.</summary>
     public static void Extract(string archiveName, Stream tar, string root)
     {
         root = Path.GetFullPath(root);

@@ -8,12 +8,18 @@ public sealed class ConfusionMatrix
     /// <summary>Rows: true class; columns: predicted class.</summary>
     public int[,] Counts { get; }
 
+    /// <summary>Number of classes (rows and columns).</summary>
     public int Classes => Counts.GetLength(0);
 
+    /// <summary>Number of examples counted.</summary>
     public int Total => Counts.Cast<int>().Sum();
 
+    /// <summary>Share of examples on the diagonal, a fraction in [0, 1]; 0 for none.</summary>
     public double Accuracy => Total == 0 ? 0 : Enumerable.Range(0, Classes).Sum(c => Counts[c, c]) / (double)Total;
 
+    /// <summary>Counts pairs of true and predicted class indices.</summary>
+    /// <exception cref="ArgumentException">The two lists differ in length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is outside 0..<paramref name="classes"/> − 1.</exception>
     public static ConfusionMatrix From(IReadOnlyList<int> actual, IReadOnlyList<int> predicted, int classes)
     {
         if (actual.Count != predicted.Count)

@@ -73,7 +73,7 @@ public static class Evaluator
     }
 
     /// <summary>
-    /// The end-of-epoch measurements: test loss and accuracy with the moving averages (the article's protocol) and
+    /// The end-of-epoch measurements: test loss and accuracy with the moving averages (the article's measure) and
     /// with population statistics recomputed over <paramref name="statisticsImages"/> (the fixed training subset),
     /// and the inference-mode accuracy on that subset under both. Weights and moving averages are not changed.
     /// </summary>

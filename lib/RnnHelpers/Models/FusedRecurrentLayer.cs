@@ -7,9 +7,11 @@ using static TorchSharp.torch.nn;
 namespace RnnHelpers.Models;
 
 /// <summary>
-/// One SimpleRNN (tanh), GRU or LSTM layer over batch-first input [batch, steps, features] that returns
-/// the last hidden state [batch, hidden]. Same parameters, names and maths as libtorch's RNN, GRU and
-/// LSTM; the time loop runs in register-blocked CPU kernels instead of a dozen small libtorch calls per step.
+/// One SimpleRNN (tanh), GRU or LSTM layer over batch-first input [batch, time steps, features] that returns
+/// the last hidden state h_T [batch, hidden units]. Same parameters, names and maths as libtorch's RNN, GRU and
+/// LSTM (aten/src/ATen/native/RNN.cpp; the LSTM of Hochreiter and Schmidhuber 1997 with a forget gate, the GRU of
+/// Cho et al. 2014 in its reset-after form); the time loop runs in register-blocked CPU kernels instead of a dozen
+/// small libtorch calls per step. Equations and symbols: docs/notation.md.
 /// </summary>
 public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
 {
@@ -20,6 +22,9 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
     private readonly Parameter bias_hh_l0;
     private readonly FusedRecurrenceCall withHistory, withoutHistory;
 
+    /// <param name="kind">SimpleRNN, LSTM or GRU.</param>
+    /// <param name="inputSize">Features per time step, D.</param>
+    /// <param name="hiddenSize">Hidden units, H.</param>
     public FusedRecurrentLayer(RecurrentKind kind, int inputSize, int hiddenSize)
         : base(ModelFacts.Of(kind).TorchModuleName)
     {
@@ -74,8 +79,11 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
     /// </summary>
     public HiddenGradientRecorder? GradientRecorder { get; set; }
 
+    /// <summary>The cell: SimpleRNN, LSTM or GRU.</summary>
     public RecurrentKind Kind { get; }
+    /// <summary>Features per time step, D (libtorch's <c>input_size</c>).</summary>
     public int InputSize { get; }
+    /// <summary>Hidden units, H (libtorch's <c>hidden_size</c>, Keras' <c>units</c>).</summary>
     public int HiddenSize { get; }
 
     /// <summary>x: [batch, steps, features] float32 -> h_T: [batch, hidden].</summary>

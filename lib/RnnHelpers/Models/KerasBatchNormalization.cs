@@ -46,8 +46,11 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Features normalised: the input's second dimension (the hidden units, H).</summary>
     public int Units { get; }
+    /// <summary>Share of the moving mean and variance kept each training step (Keras' 0.99).</summary>
     public double Momentum { get; }
+    /// <summary>Added to the variance before the square root (Keras' 1e-3).</summary>
     public double Epsilon { get; }
 
     /// <summary>γ [units], trained.</summary>

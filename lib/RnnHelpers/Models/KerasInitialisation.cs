@@ -4,8 +4,8 @@ using static TorchSharp.torch.nn;
 namespace RnnHelpers.Models;
 
 /// <summary>
-/// Keras defaults on the PyTorch layers: glorot-uniform input kernels, orthogonal recurrent
-/// kernels, zero biases, LSTM forget-gate bias 1. Keras' SimpleRNN and LSTM have one bias
+/// Keras defaults on the PyTorch layers: glorot-uniform input kernels (Glorot and Bengio 2010), orthogonal recurrent
+/// kernels (Saxe et al. 2014), zero biases, LSTM forget-gate bias 1 (keras/src/layers/rnn/lstm.py, unit_forget_bias). Keras' SimpleRNN and LSTM have one bias
 /// vector per gate; PyTorch has two (b_ih + b_hh), so b_hh is zeroed and frozen, which is exact.
 /// GRU keeps both: that is Keras' reset_after=True.
 /// </summary>

@@ -6,8 +6,11 @@ namespace RnnHelpers.Models;
 /// <summary>A Keras-style <c>model.summary()</c>, computed from the module's own parameters.</summary>
 public sealed record ModelSummary(string ModelName, IReadOnlyList<LayerSummary> Layers)
 {
+    /// <summary>All parameters counted Keras' way, trainable plus the moving mean and variance.</summary>
     public long Total => Layers.Sum(l => l.Parameters);
+    /// <summary>Batch normalisation's moving mean and variance.</summary>
     public long NonTrainable => Layers.Sum(l => l.NonTrainable);
+    /// <summary>Parameters the optimiser updates.</summary>
     public long Trainable => Total - NonTrainable;
 
     /// <summary>
@@ -28,6 +31,7 @@ public sealed record ModelSummary(string ModelName, IReadOnlyList<LayerSummary> 
         ]);
     }
 
+    /// <summary>A text table in the layout of Keras' <c>model.summary()</c>.</summary>
     public override string ToString()
     {
         var sb = new StringBuilder();

@@ -11,6 +11,7 @@ public static class ParameterArithmetic
     /// <summary>Biases per gate in Keras: one, except GRU with reset_after=True which has two (<see cref="ModelFacts.BiasesPerGate"/>).</summary>
     public static int BiasesPerGate(RecurrentKind kind) => ModelFacts.Of(kind).BiasesPerGate;
 
+    /// <summary>Keras' parameter count of a recurrent layer: gates · (H·D + H·H + biases per gate · H), for D <paramref name="features"/> and H <paramref name="hidden"/>.</summary>
     public static long Recurrent(RecurrentKind kind, int features, int hidden) =>
         (long)Gates(kind) * (features * hidden + hidden * hidden + BiasesPerGate(kind) * hidden);
 
@@ -41,6 +42,7 @@ public static class ParameterArithmetic
         return above < below ? h + 1 : h;
     }
 
+    /// <summary>Each layer's formula, evaluated, beside the count taken from the module.</summary>
     public static TextTable Explain(RecurrentClassifier model)
     {
         var summary = ModelSummary.Of(model);

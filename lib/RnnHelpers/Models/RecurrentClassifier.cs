@@ -7,13 +7,16 @@ using static TorchSharp.torch.nn;
 namespace RnnHelpers.Models;
 
 /// <summary>
-/// Keras' <c>Sequential([RNN(64), BatchNormalization(), Dense(10)])</c> on TorchSharp: a recurrent
-/// layer whose last output feeds batch normalisation and a linear layer producing logits.
+/// Keras' <c>Sequential([RNN(64), BatchNormalization(), Dense(10)])</c> on TorchSharp, the model of the Keras guide
+/// "Working with RNNs" the article follows: a recurrent layer (keras/src/layers/rnn/simple_rnn.py, lstm.py, gru.py)
+/// whose last hidden state h_T [batch, hidden units] feeds batch normalisation and a linear layer producing logits
+/// [batch, 10]. Input: float32 [batch, time steps, features] on the CPU; <see cref="ArgumentException"/> otherwise.
 /// Keras' defaults throughout: initialisation (<see cref="KerasInitialisation"/>), one bias per gate for SimpleRNN
 /// and LSTM, GRU with reset_after=True, and Keras' own batch normalisation (<see cref="KerasBatchNormalization"/>).
 /// </summary>
 public sealed class RecurrentClassifier : Module<Tensor, Tensor>
 {
+    /// <summary>Logits the dense layer produces: the ten digits (or clothing classes).</summary>
     public const int Classes = 10;
 
     // Field names become parameter names (e.g. "lstm.weight_ih_l0") and match Keras' layer names.
@@ -53,21 +56,27 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         KerasInitialisation.Apply(this);
     }
 
+    /// <summary>The recurrent layer's cell.</summary>
     public RecurrentKind Kind { get; }
+    /// <summary>Hidden units H of the recurrent layer, and the width of batch normalisation.</summary>
     public int HiddenUnits { get; }
+    /// <summary>Features D per time step the model takes.</summary>
     public int Features { get; }
+    /// <summary>LSTM only: whether the forget gate's bias started at 1.</summary>
     public bool UnitForgetBias { get; }
 
     /// <summary>The recurrent layer.</summary>
     public FusedRecurrentLayer RecurrentLayer => simple_rnn ?? lstm ?? gru!;
 
+    /// <summary>Batch normalisation over h_T, [batch, H].</summary>
     public KerasBatchNormalization BatchNormalization => batch_normalization;
+    /// <summary>The dense layer: [batch, H] → logits [batch, 10].</summary>
     public Linear Dense => dense;
 
     /// <summary>
     /// Holds for a training or evaluation loop. The recurrent kernels split each batch over the run's
     /// cores themselves; libtorch runs on one thread meanwhile, because after each multi-threaded call
-    /// its idle workers spin for milliseconds and would take those cores away.
+    /// its idle workers spin for milliseconds and would take those cores away (docs/notation.md, "Threads").
     /// </summary>
     public IDisposable ThreadScope() => TorchRuntime.LibTorchThreads(1);
 

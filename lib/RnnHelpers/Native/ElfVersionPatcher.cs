@@ -26,6 +26,7 @@ namespace RnnHelpers.Native
     /// <summary>Thrown when a file is not the ELF structure the patcher expects.</summary>
     public class ElfFormatException : Exception
     {
+        /// <summary><paramref name="problem"/> says what in <paramref name="path"/> is not as expected.</summary>
         public ElfFormatException(string path, string problem)
             : base("ELF file '" + path + "': " + problem)
         {
@@ -33,7 +34,9 @@ namespace RnnHelpers.Native
             Problem = problem;
         }
 
+        /// <summary>The ELF file.</summary>
         public string FilePath { get; private set; }
+        /// <summary>What is not as expected.</summary>
         public string Problem { get; private set; }
     }
 
@@ -43,7 +46,9 @@ namespace RnnHelpers.Native
     /// </summary>
     public static class ElfVersionPatcher
     {
+        /// <summary>The system C++ runtime's file name.</summary>
         public const string LibStdCxx = "libstdc++.so.6";
+        /// <summary>The symbol version libLibTorchSharp.so 0.107 requires (GCC 13's libstdc++); Debian 12 has up to 3.4.30.</summary>
         public const string TorchSharpRequirement = "GLIBCXX_3.4.32";
 
         /// <summary>GCC 13's iostream references this symbol only to pin the library version.</summary>
@@ -315,8 +320,10 @@ namespace RnnHelpers.Native
     /// <summary>MSBuild task: weakens TorchSharp's GLIBCXX_3.4.32 requirement where the system libstdc++ lacks it.</summary>
     public class PatchTorchSharpNative : Microsoft.Build.Utilities.Task
     {
+        /// <summary>The libLibTorchSharp.so copies to patch.</summary>
         public Microsoft.Build.Framework.ITaskItem[] Files { get; set; }
 
+        /// <summary>Patches each file when the system libstdc++ lacks the version; false (with an error logged) when a file is not the expected ELF.</summary>
         public override bool Execute()
         {
             string libstdcxx = ElfVersionPatcher.FindSystemLibStdCxx();

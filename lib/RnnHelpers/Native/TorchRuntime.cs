@@ -9,7 +9,11 @@ public static class TorchRuntime
     private static readonly object Gate = new();
     private static bool _initialized;
 
-    /// <summary>Cores a run uses: libtorch's thread count, or the row blocks of the fused recurrent kernels.</summary>
+    /// <summary>
+    /// The thread count of the run under way (<see cref="Training.TrainingOptions.ResolvedThreads"/>, set by
+    /// <see cref="EnsureInitialized"/>): the row blocks the fused recurrent kernels split a batch into, and libtorch's
+    /// thread count outside training and evaluation. See docs/notation.md, "Threads".
+    /// </summary>
     public static int Threads { get; private set; } = Environment.ProcessorCount;
 
     /// <summary>Where the natives were loaded from (after <see cref="EnsureInitialized"/>).</summary>
@@ -19,9 +23,10 @@ public static class TorchRuntime
     /// Idempotent. On Linux: applies the GLIBCXX_3.4.32 fix to the libLibTorchSharp.so that will
     /// be loaded (if the system libstdc++ needs it), then loads TorchSharp's own libtorch by
     /// absolute path so a system libtorch (e.g. Debian's python3-torch) is never picked up.
-    /// Sets the torch thread count to <paramref name="threads"/>; null keeps the current count
+    /// Sets <see cref="Threads"/> and libtorch's thread count to <paramref name="threads"/>; null keeps the current count
     /// (all cores after the first call).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is less than 1.</exception>
     public static void EnsureInitialized(int? threads = null)
     {
         if (threads is < 1)
@@ -45,7 +50,10 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Sets libtorch's thread count until the result is disposed, then restores the previous count.</summary>
+    /// <summary>
+    /// Sets libtorch's own thread count (not <see cref="Threads"/>) until the result is disposed, then restores the
+    /// previous count; <see cref="Models.RecurrentClassifier.ThreadScope"/> uses it to run libtorch single-threaded.
+    /// </summary>
     public static IDisposable LibTorchThreads(int count)
     {
         EnsureInitialized();

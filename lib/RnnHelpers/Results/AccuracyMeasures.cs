@@ -5,6 +5,7 @@ namespace RnnHelpers.Results;
 /// <summary>Reading a measure out of an epoch, and its name in tables and prose.</summary>
 public static class AccuracyMeasures
 {
+    /// <summary>Both measures, the article's (moving averages) first.</summary>
     public static IReadOnlyList<AccuracyMeasure> All { get; } = [AccuracyMeasure.MovingAverages, AccuracyMeasure.RecomputedBn];
 
     /// <summary>The epoch's test accuracy under the measure (fraction), or null when the run predates the recomputed one.</summary>
@@ -17,6 +18,6 @@ public static class AccuracyMeasures
 
     /// <summary>Name for prose and captions.</summary>
     public static string Description(this AccuracyMeasure measure) => measure == AccuracyMeasure.MovingAverages
-        ? "test accuracy with batch normalisation's moving averages (the article's protocol)"
+        ? "test accuracy with batch normalisation's moving averages (the article's measure)"
         : $"test accuracy with batch-normalisation statistics recomputed over {Trainer.PopulationStatisticsImages.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} training images after each epoch";
 }

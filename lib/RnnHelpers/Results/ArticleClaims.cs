@@ -22,6 +22,7 @@ public static class ArticleClaims
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>Every claim's verdict under both accuracy measures, from runs of the article setting (any number of seeds per model).</summary>
     public static IReadOnlyList<Verdict> Evaluate(IReadOnlyList<RunRecord> runs)
     {
         var verdicts = new List<Verdict> { ParameterCounts(runs) };
@@ -38,6 +39,7 @@ public static class ArticleClaims
         return verdicts;
     }
 
+    /// <summary>Whether the stored parameter counts (Keras' way) equal the article's, per model (<see cref="ModelFacts"/>).</summary>
     public static Verdict ParameterCounts(IReadOnlyList<RunRecord> runs)
     {
         var counts = RecurrentKinds.All.Select(k => (Kind: k, Counted: runs.FirstOrDefault(r => r.Model == k.Id())?.Parameters)).ToList();
@@ -114,6 +116,7 @@ public static class ArticleClaims
             $"); all {ArticleRuns} of {ArticleRuns}: {Tables.Percent(Math.Pow(rate.Rate, ArticleRuns), 0)}% [{Tables.Percent(Math.Pow(rate.Low, ArticleRuns), 0)}, {Tables.Percent(Math.Pow(rate.High, ArticleRuns), 0)}]%");
     }
 
+    /// <summary>The verdicts as a table; <paramref name="withRules"/> adds the rule each verdict applies.</summary>
     public static TextTable ToTable(IReadOnlyList<Verdict> verdicts, bool withRules = true) => new(
         "The article's claims, checked: each verdict by the rule beside it, under the accuracy measure named",
         withRules ? ["claim", "measure", "verdict", "evidence", "rule"] : ["claim", "measure", "verdict", "evidence"],

@@ -6,5 +6,6 @@ namespace RnnHelpers.Results;
 /// </summary>
 public sealed record GridCheck(IReadOnlyList<string> Present, IReadOnlyList<string> Missing, IReadOnlyList<string> Extra)
 {
+    /// <summary>True when no run of the grid is missing (extra runs do not count against it).</summary>
     public bool Complete => Missing.Count == 0;
 }

@@ -25,5 +25,6 @@ public sealed record ModelStatistics(
     BinomialRate PeakedEarly,
     double MedianSecondsPerEpoch)
 {
+    /// <summary>Number of runs (seeds) the statistics rest on.</summary>
     public int Runs => Final.Count;
 }

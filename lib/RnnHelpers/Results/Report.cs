@@ -8,6 +8,7 @@ public static class Report
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>One paragraph on a stored run: final test accuracy (percent) and whether an earlier epoch beat it, under each measure; median seconds per training epoch; the article's figures beside them.</summary>
     public static string RunSummary(RunRecord run)
     {
         var kind = RecurrentKinds.Parse(run.Model);

@@ -4,5 +4,6 @@ namespace RnnHelpers.Results;
 public sealed class ResultsFileException(string filePath, string problem, Exception? inner = null)
     : Exception($"{filePath}: {problem}", inner)
 {
+    /// <summary>The results file or folder concerned.</summary>
     public string FilePath { get; } = filePath;
 }

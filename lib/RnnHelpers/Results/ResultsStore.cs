@@ -9,6 +9,7 @@ namespace RnnHelpers.Results;
 /// </summary>
 public sealed class ResultsStore
 {
+    /// <summary>How run files are written and read: camelCase names, indented, NaN and infinity as named literals, doubles round-trip exactly.</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -17,12 +18,16 @@ public sealed class ResultsStore
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>A store in <paramref name="directory"/> (made absolute; created on the first save).</summary>
     public ResultsStore(string directory) => Directory = Path.GetFullPath(directory);
 
+    /// <summary>The store's folder, absolute.</summary>
     public string Directory { get; }
 
+    /// <summary>Where the run of <paramref name="key"/> is (or would be) stored.</summary>
     public string PathOf(RunKey key) => Path.Combine(Directory, key.FileName);
 
+    /// <summary>True when a file for <paramref name="key"/> exists (it is not read).</summary>
     public bool Contains(RunKey key) => File.Exists(PathOf(key));
 
     /// <summary>
@@ -68,6 +73,8 @@ public sealed class ResultsStore
             .ToList();
     }
 
+    /// <summary>Reads and checks one run file.</summary>
+    /// <exception cref="ResultsFileException">The file cannot be read, is not a run, has an unknown schema, is incomplete, or its name does not match its key.</exception>
     public static RunRecord Load(string path)
     {
         RunRecord? run;

@@ -1,27 +1,14 @@
-using RnnHelpers.Training;
-
 namespace RnnHelpers.Results;
 
 /// <summary>
-/// Whether two runs of one key agree number for number: every loss and accuracy of every epoch (timings, memory and
-/// provenance are ignored, they describe the machine, not the run). <see cref="LargestDifference"/> is in the units of
-/// the field (accuracies are fractions).
+/// Whether two runs of one key agree number for number: every stored field of every epoch (losses, accuracies), walked
+/// by <see cref="RecordDifferences"/>, which skips timings and memory because they describe the machine, not the run.
+/// <see cref="LargestDifference"/> is in the units of the field (losses in nats, accuracies as fractions); +∞ when a
+/// value is missing on one side or the runs have different numbers of epochs. <see cref="Field"/> is the JSON name
+/// (e.g. <c>testAccuracy</c>) and <see cref="Epoch"/> the 1-based epoch where the largest difference lies.
 /// </summary>
 public sealed record RunComparison(bool Identical, double LargestDifference, string? Field, int? Epoch)
 {
-    /// <summary>The fields compared, by name, with their value in an epoch.</summary>
-    public static IReadOnlyList<(string Name, Func<EpochRecord, double?> Value)> Fields { get; } =
-    [
-        ("trainLoss", e => e.TrainLoss),
-        ("trainAccuracy", e => e.TrainAccuracy),
-        ("testLoss", e => e.TestLoss),
-        ("testAccuracy", e => e.TestAccuracy),
-        ("testLossRecomputedBn", e => e.TestLossRecomputedBn),
-        ("testAccuracyRecomputedBn", e => e.TestAccuracyRecomputedBn),
-        ("trainSubsetAccuracy", e => e.TrainSubsetAccuracy),
-        ("trainSubsetAccuracyRecomputedBn", e => e.TrainSubsetAccuracyRecomputedBn),
-    ];
-
     /// <summary>Compares two histories epoch by epoch; runs of different lengths are never identical.</summary>
     public static RunComparison Of(RunRecord a, RunRecord b)
     {
@@ -32,19 +19,16 @@ public sealed record RunComparison(bool Identical, double LargestDifference, str
         int? epoch = null;
         bool identical = true;
         for (int i = 0; i < a.History.Count; i++)
-            foreach (var (name, value) in Fields)
+            foreach (var difference in RecordDifferences.Of(a.History[i], b.History[i]))
             {
-                double? x = value(a.History[i]), y = value(b.History[i]);
-                if (x == y || (x is double p && y is double q && double.IsNaN(p) && double.IsNaN(q)))
-                    continue;
-                double difference = x is double u && y is double v ? Math.Abs(u - v) : double.PositiveInfinity;
-                if (identical || difference > largest)
-                    (largest, field, epoch) = (difference, name, a.History[i].Epoch);
+                if (identical || difference.Size > largest)
+                    (largest, field, epoch) = (difference.Size, difference.Path, a.History[i].Epoch);
                 identical = false;
             }
         return new RunComparison(identical, largest, field, epoch);
     }
 
+    /// <summary>"identical in every epoch", or the largest difference with its field and epoch.</summary>
     public override string ToString() => Identical
         ? "identical in every epoch"
         : $"differs: largest difference {LargestDifference:G4} in {Field} at epoch {Epoch}";

@@ -9,6 +9,8 @@ namespace RnnHelpers.Results;
 /// </summary>
 public sealed class RunGrid
 {
+    /// <summary>A grid of run file names (duplicates dropped, sorted ordinally).</summary>
+    /// <exception cref="ArgumentException">A name is not a run file name.</exception>
     public RunGrid(IEnumerable<string> fileNames)
     {
         ArgumentNullException.ThrowIfNull(fileNames);
@@ -27,6 +29,7 @@ public sealed class RunGrid
     /// <summary>The runs, sorted by file name (ordinal), each once.</summary>
     public IReadOnlyList<string> Runs { get; }
 
+    /// <summary>Number of runs in the grid.</summary>
     public int Count => Runs.Count;
 
     /// <summary>The runs of one shard, in sorted order.</summary>

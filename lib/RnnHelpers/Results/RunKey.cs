@@ -12,10 +12,11 @@ namespace RnnHelpers.Results;
 public sealed record RunKey(string Dataset, string Model, int Seed, int Epochs, int BatchSize, double LearningRate, int HiddenUnits,
     string Optimizer, bool UnitForgetBias, int TimeSteps, bool Permuted, int? TrainLimit, int? TestLimit, int? PerClass, int Threads)
 {
+    /// <summary>The article's time steps: one 28-pixel row per step.</summary>
     public const int DefaultTimeSteps = 28;
 
     /// <summary>
-    /// e.g. <c>mnist-lstm-seed1-e10-t2.json</c>: settings that differ from the article's protocol add suffixes
+    /// e.g. <c>mnist-lstm-seed1-e10-t2.json</c>: settings that differ from the article's setting add suffixes
     /// (-b batch size, -lr learning rate, -h hidden units, the optimiser, -nofb without the forget-gate bias of 1,
     /// -steps time steps, -perm permuted, -train/-test limits, -perclass), and -t the thread count ends every name.
     /// </summary>

@@ -34,6 +34,7 @@ public sealed record RunRecord(
     RunSummary Summary,
     RunProvenance Provenance)
 {
+    /// <summary>The schema version written now; 2 added the recomputed-statistics figures, version 1 files are still read.</summary>
     public const int CurrentSchema = 2;
 
     /// <summary>The store's key for this run.</summary>

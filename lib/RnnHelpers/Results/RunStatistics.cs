@@ -9,7 +9,9 @@ public sealed record RunStatistics(AccuracyMeasure Measure, int Epochs, IReadOnl
     /// <summary>The model pairs compared (first minus second): each against the GRU, then LSTM against SimpleRNN.</summary>
     public static readonly IReadOnlyList<(string A, string B)> Pairs = [("lstm", "gru"), ("simple-rnn", "gru"), ("lstm", "simple-rnn")];
 
+    /// <summary>The statistics of one model id (e.g. <c>lstm</c>), or null without runs of it.</summary>
     public ModelStatistics? Of(string model) => Models.FirstOrDefault(m => m.Model == model);
+    /// <summary>The paired comparison of model ids <paramref name="a"/> − <paramref name="b"/>, or null when not computed.</summary>
     public PairedComparison? Comparison(string a, string b) => Comparisons.FirstOrDefault(c => c.ModelA == a && c.ModelB == b);
 
     /// <summary>

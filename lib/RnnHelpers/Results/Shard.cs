@@ -8,6 +8,8 @@ namespace RnnHelpers.Results;
 /// </summary>
 public readonly record struct Shard
 {
+    /// <summary>Shard <paramref name="index"/> (from 0) of <paramref name="count"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="count"/> is below 1 or <paramref name="index"/> outside 0..count − 1.</exception>
     public Shard(int index, int count)
     {
         if (count < 1)
@@ -18,8 +20,10 @@ public readonly record struct Shard
         Count = count;
     }
 
+    /// <summary>This shard's number, from 0.</summary>
     public int Index { get; }
 
+    /// <summary>How many shards the grid is split into.</summary>
     public int Count { get; }
 
     /// <summary>The whole grid as one shard.</summary>
@@ -36,5 +40,6 @@ public readonly record struct Shard
         return new Shard(index, count);
     }
 
+    /// <summary><c>i/n</c>, as <see cref="Parse"/> reads it.</summary>
     public override string ToString() => $"{Index}/{Count}";
 }

@@ -1,28 +1,19 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace RnnHelpers.Results;
 
 /// <summary>
 /// Compares run records by their numbers and merges results folders (e.g. the shards of a sweep) into one.
 /// Two records with one key (one file name) are the same run when every field agrees except the timing,
-/// memory and provenance fields (<see cref="IgnoredFields"/>), which differ between machines and reruns.
+/// memory and provenance fields (<see cref="RecordDifferences.IgnoredFields"/>), which differ between machines and reruns.
 /// </summary>
 public static class StoreMerge
 {
-    /// <summary>JSON fields (at any depth) left out of the comparison: wall time, throughput, memory, where and when a run was made.</summary>
-    public static IReadOnlySet<string> IgnoredFields { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "provenance", "seconds", "samplesPerSecond", "evalSeconds", "rssMegabytes", "meanEpochSeconds", "wallSeconds", "startedAt",
-    };
-
     /// <summary>
     /// The first field in which two records differ, as <c>path: left vs right</c> (e.g.
     /// <c>history[2].testAccuracy: 0.91 vs 0.92</c>), or null when their numbers are identical.
-    /// Fields are compared as stored (round-trip JSON), so equal means bit-identical.
+    /// Fields are compared as stored (round-trip JSON), so equal means bit-identical (<see cref="RecordDifferences"/>).
     /// </summary>
     public static string? FirstDifference(RunRecord left, RunRecord right) =>
-        FirstDifference(JsonSerializer.SerializeToNode(left, ResultsStore.Json), JsonSerializer.SerializeToNode(right, ResultsStore.Json), "");
+        RecordDifferences.Of(left, right).FirstOrDefault()?.ToString();
 
     /// <summary>
     /// Copies the run files of <paramref name="sources"/> into <paramref name="target"/> (created if needed).
@@ -126,35 +117,4 @@ public static class StoreMerge
                 File.Delete(temp);
         }
     }
-
-    private static string? FirstDifference(JsonNode? left, JsonNode? right, string path)
-    {
-        switch (left, right)
-        {
-            case (null, null):
-                return null;
-            case (JsonObject l, JsonObject r):
-                foreach (var name in l.Select(p => p.Key).Concat(r.Select(p => p.Key)).Distinct())
-                {
-                    if (IgnoredFields.Contains(name))
-                        continue;
-                    var child = path.Length == 0 ? name : $"{path}.{name}";
-                    if (!l.ContainsKey(name) || !r.ContainsKey(name))
-                        return $"{child}: {Show(l[name], l.ContainsKey(name))} vs {Show(r[name], r.ContainsKey(name))}";
-                    if (FirstDifference(l[name], r[name], child) is { } found)
-                        return found;
-                }
-                return null;
-            case (JsonArray l, JsonArray r):
-                for (int i = 0; i < Math.Min(l.Count, r.Count); i++)
-                    if (FirstDifference(l[i], r[i], $"{path}[{i}]") is { } found)
-                        return found;
-                return l.Count == r.Count ? null : $"{path}: {l.Count} entries vs {r.Count}";
-            default:
-                var (a, b) = (left?.ToJsonString() ?? "null", right?.ToJsonString() ?? "null");
-                return a == b ? null : $"{path}: {a} vs {b}";
-        }
-    }
-
-    private static string Show(JsonNode? node, bool present) => present ? node?.ToJsonString() ?? "null" : "(absent)";
 }

@@ -12,6 +12,7 @@ namespace RnnHelpers.Results;
 public sealed record SwingStatistics(string Model, int Runs, double MedianSwingMoving, double MedianSwingRecomputed,
     double LargestDropMoving, double LargestDropRecomputed, int DropsMoving, int DropsRecomputed, int Epochs, PairedComparison Paired)
 {
+    /// <summary>A fall of test accuracy between two epochs counts as a drop from this many percentage points.</summary>
     public const double DropPoints = 1.0;
 
     /// <summary>1 − median swing with recomputed statistics / median swing with moving averages.</summary>

@@ -11,6 +11,7 @@ public static class Tables
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>A fraction as a percentage with <paramref name="decimals"/> decimals (invariant culture), "–" for NaN.</summary>
     public static string Percent(double fraction, int decimals = 2) => double.IsNaN(fraction) ? "–" : (100 * fraction).ToString("F" + decimals, Inv);
 
     /// <summary>"12/20 = 60% [36, 81]": a rate with its Clopper-Pearson 95% interval, in percent.</summary>

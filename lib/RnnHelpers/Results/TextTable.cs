@@ -6,6 +6,7 @@ namespace RnnHelpers.Results;
 /// <summary>A table of already-formatted cells that renders as HTML (notebooks) or Markdown (README).</summary>
 public sealed record TextTable(string Caption, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
+    /// <summary>An HTML table with the caption; cells are HTML-encoded.</summary>
     public string ToHtml()
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
@@ -31,6 +32,7 @@ public sealed record TextTable(string Caption, IReadOnlyList<string> Headers, IR
         return sb.ToString();
     }
 
+    /// <summary>The Markdown form (<see cref="ToMarkdown"/>).</summary>
     public override string ToString() => ToMarkdown();
 
     /// <summary>Columns of numbers are right-aligned; text columns stay left.</summary>

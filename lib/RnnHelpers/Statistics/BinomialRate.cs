@@ -9,6 +9,7 @@ namespace RnnHelpers.Statistics;
 /// </summary>
 public sealed record BinomialRate(int Successes, int Trials, double Low, double High)
 {
+    /// <summary>k / n, a fraction; NaN for no trials.</summary>
     public double Rate => Trials == 0 ? double.NaN : Successes / (double)Trials;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless 0 ≤ k ≤ n and 0 &lt; confidence &lt; 1.</summary>

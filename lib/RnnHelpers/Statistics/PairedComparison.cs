@@ -11,6 +11,7 @@ namespace RnnHelpers.Statistics;
 public sealed record PairedComparison(string ModelA, string ModelB, IReadOnlyList<int> Seeds, IReadOnlyList<double> Differences,
     double Mean, double StandardDeviation, double Low, double High, double PValue, double DetectableDifference)
 {
+    /// <summary>Number of seeds paired, n.</summary>
     public int Pairs => Differences.Count;
 
     /// <summary>Throws <see cref="ArgumentException"/> when seeds and differences differ in length or there are none.</summary>

@@ -7,7 +7,9 @@ namespace RnnHelpers.Statistics;
 /// </summary>
 public static class PercentileBootstrap
 {
+    /// <summary>Bootstrap resamples per interval.</summary>
     public const int Resamples = 10_000;
+    /// <summary>Seed of the resampling generator, so an interval is the same on every run.</summary>
     public const int Seed = 20_260_101;
 
     /// <summary>(low, high) of the interval; NaN for fewer than two values.</summary>

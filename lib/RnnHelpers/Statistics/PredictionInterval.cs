@@ -9,6 +9,7 @@ namespace RnnHelpers.Statistics;
 /// </summary>
 public sealed record PredictionInterval(int Runs, double Low, double High)
 {
+    /// <summary>The interval for accuracies given as fractions; NaN bounds for fewer than two runs.</summary>
     public static PredictionInterval ForAccuracy(IReadOnlyList<double> accuracies, double confidence = 0.95)
     {
         int n = accuracies.Count;
@@ -21,6 +22,7 @@ public sealed record PredictionInterval(int Runs, double Low, double High)
         return new PredictionInterval(n, Logistic(mean - half), Logistic(mean + half));
     }
 
+    /// <summary>True when <paramref name="value"/> (a fraction) lies within [Low, High].</summary>
     public bool Contains(double value) => value >= Low && value <= High;
 
     private static double Logit(double p) => Math.Log(p / (1 - p));

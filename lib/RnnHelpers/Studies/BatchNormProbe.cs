@@ -20,6 +20,7 @@ public sealed class BatchNormProbe(DigitData data, int every = 50, int batchSize
     /// <summary>Steps (batches) between two measurements.</summary>
     public int Every { get; } = every >= 1 ? every : throw new ArgumentException($"Every must be at least 1; got {every}.", nameof(every));
 
+    /// <summary>The measurements so far, in training order.</summary>
     public IReadOnlyList<ProbePoint> Points => _points;
 
     /// <summary>

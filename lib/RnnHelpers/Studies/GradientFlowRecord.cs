@@ -12,11 +12,13 @@ namespace RnnHelpers.Studies;
 public sealed record GradientFlowRecord(string Dataset, string Model, int TimeSteps, bool Permuted, int Seed, string Run, int Images,
     double[] Initial, double[] Trained, double TrainedTestAccuracy)
 {
+    /// <summary>Subfolder of a results store that holds gradient-flow records.</summary>
     public const string Folder = "gradient-flow";
 
     /// <summary>‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: how much of the signal at the last step reaches the first (1 = none lost).</summary>
     public static double FirstToLast(double[] norms) => norms[0] / norms[^1];
 
+    /// <summary>Where the record of run <paramref name="runFileName"/> lives in <paramref name="resultsDir"/>.</summary>
     public static string PathIn(string resultsDir, string runFileName) => Path.Combine(resultsDir, Folder, runFileName);
 
     /// <summary>The record stored for this run file name, or null; a corrupt file throws <see cref="ResultsFileException"/>.</summary>

@@ -19,13 +19,18 @@ namespace RnnHelpers.Studies;
 /// </summary>
 public sealed record LongSequenceStudy
 {
+    /// <summary>Dataset name as the CLI reads it (mnist or fashion).</summary>
     public string Dataset { get; init; } = "mnist";
+    /// <summary>The grid of time steps T; each divides 784 (features = 784 / T).</summary>
     public IReadOnlyList<int> TimeSteps { get; init; } = [28, 56, 112, 196, 392, 784];
+    /// <summary>Seeds run at every point.</summary>
     public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
 
     /// <summary>Training images per run (the first N of the training split) and test images it is scored on.</summary>
     public int TrainLimit { get; init; } = 1500;
+    /// <summary>Test images each run is scored on (the first N).</summary>
     public int TestLimit { get; init; } = 500;
+    /// <summary>Epochs per run.</summary>
     public int Epochs { get; init; } = 3;
 
     /// <summary>
@@ -33,18 +38,24 @@ public sealed record LongSequenceStudy
     /// at 0.01 leaves every model near chance at long T, which would say nothing about the models.
     /// </summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    /// <summary>Adam's learning rate (Keras' usual 0.001).</summary>
     public double LearningRate { get; init; } = 0.001;
+    /// <summary>Hidden units H of every model.</summary>
     public int HiddenUnits { get; init; } = 64;
 
     /// <summary>One kernel thread, so the committed runs reproduce bit for bit on any machine.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>T of the permuted-pixel runs.</summary>
     public int PermutedSteps { get; init; } = 784;
+    /// <summary>T of the LSTM runs without the forget-gate bias of 1.</summary>
     public IReadOnlyList<int> NoForgetBiasSteps { get; init; } = [392, 784];
 
     /// <summary>Gradient flow: time steps, the seed of the run whose model is measured, and test images averaged over.</summary>
     public int GradientFlowSteps { get; init; } = 784;
+    /// <summary>Seed of the run whose model gradient flow is measured on.</summary>
     public int GradientFlowSeed { get; init; } = 1;
+    /// <summary>Test images the gradient norms are averaged over.</summary>
     public int GradientFlowImages { get; init; } = 200;
 
     /// <summary>The committed study's grid and budget.</summary>
@@ -82,6 +93,7 @@ public sealed record LongSequenceStudy
                 yield return new SequencePoint(RecurrentKind.Lstm, steps, SequenceVariant.NoForgetBias, seed);
     }
 
+    /// <summary>The data options of one point of the grid.</summary>
     public DataOptions DataOf(SequencePoint point) => new()
     {
         TrainLimit = TrainLimit,
@@ -90,6 +102,7 @@ public sealed record LongSequenceStudy
         Permuted = point.Variant == SequenceVariant.Permuted,
     };
 
+    /// <summary>The training protocol of one point of the grid.</summary>
     public TrainingOptions OptionsOf(SequencePoint point) => new()
     {
         Epochs = Epochs,
@@ -101,6 +114,7 @@ public sealed record LongSequenceStudy
         UnitForgetBias = point.Variant != SequenceVariant.NoForgetBias,
     };
 
+    /// <summary>The run key of one point of the grid.</summary>
     public RunKey KeyOf(SequencePoint point) =>
         Experiment.KeyOf(point.Kind, DatasetCatalog.Get(DatasetCatalog.Parse(Dataset)).FolderName, DataOf(point), OptionsOf(point));
 

@@ -20,6 +20,7 @@ public sealed record LongSequenceVerdict(double ThresholdPoints, IReadOnlyList<G
         $"is at least {ThresholdPoints.ToString("0.#", Inv)} points and the gap is positive for every seed. It falls behind from T on " +
         $"when that holds at T and at every longer T of the grid.";
 
+    /// <summary>The verdict as a table, one row per T.</summary>
     public TextTable ToTable() => new(
         "SimpleRNN against the better gated model, per T (percentage points; gaps paired by seed)",
         ["T", "better gated model", "SimpleRNN median %", "gated median %", "median gap", "smallest gap", "largest gap", "seeds", "behind"],

@@ -9,8 +9,12 @@ namespace RnnHelpers.Studies;
 /// </summary>
 public sealed record SeedSpread(IReadOnlyDictionary<int, double> BySeed, int Diverged)
 {
+    /// <summary>Seeds with a finished run.</summary>
     public int Count => BySeed.Count;
+    /// <summary>Median over seeds (fraction); NaN for none.</summary>
     public double Median => Count == 0 ? double.NaN : BySeed.Values.Median();
+    /// <summary>Lowest over seeds (fraction); NaN for none.</summary>
     public double Min => Count == 0 ? double.NaN : BySeed.Values.Min();
+    /// <summary>Highest over seeds (fraction); NaN for none.</summary>
     public double Max => Count == 0 ? double.NaN : BySeed.Values.Max();
 }

@@ -24,7 +24,8 @@ public sealed record SensitivityAnalysis(SensitivityStudy Study, IReadOnlyList<S
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static IReadOnlyList<AccuracyMeasure> Measures { get; } = [AccuracyMeasure.MovingAverages, AccuracyMeasure.RecomputedBn];
+    /// <summary>The measures the study reports, the article's first (<see cref="AccuracyMeasures.All"/>).</summary>
+    public static IReadOnlyList<AccuracyMeasure> Measures => AccuracyMeasures.All;
 
     /// <summary>
     /// Analyses <paramref name="outcomes"/> (from <see cref="SensitivityStudy.LoadOrTrain"/>). Every setting must have
@@ -65,10 +66,12 @@ public sealed record SensitivityAnalysis(SensitivityStudy Study, IReadOnlyList<S
         ? run.History[^1].TestAccuracy
         : run.History[^1].TestAccuracyRecomputedBn ?? throw new InvalidOperationException($"{run.Key.FileName} has no recomputed-statistics accuracy (stored before schema 2).");
 
+    /// <summary>The measure's name in this study's captions.</summary>
     public static string MeasureName(AccuracyMeasure measure) => measure == AccuracyMeasure.MovingAverages
         ? "moving-average batch norm (the article's measure)"
         : "recomputed batch-norm statistics";
 
+    /// <summary>Runs (setting, model, seed) whose training diverged.</summary>
     public int DivergedRuns => Outcomes.Where(o => o.Diverged).Select(o => (o.Run.Setting.Id, o.Run.Kind, o.Run.Seed)).Distinct().Count();
 
     /// <summary>Settings by setting and model: median [min–max] over seeds (percent), the ranking, and the rule's verdicts.</summary>

@@ -1,6 +1,6 @@
 namespace RnnHelpers.Studies;
 
-/// <summary>What a setting of the sensitivity study varies, with everything else at the article's protocol.</summary>
+/// <summary>What a setting of the sensitivity study varies, with everything else at the article's setting.</summary>
 public enum SettingGroup
 {
     /// <summary>Plain SGD at another learning rate (64 units).</summary>

@@ -14,8 +14,10 @@ public sealed record SettingResult(StudySetting Setting, IReadOnlyList<ModelCell
     public static IReadOnlyList<(RecurrentKind A, RecurrentKind B)> Pairs { get; } =
         [(RecurrentKind.Lstm, RecurrentKind.Gru), (RecurrentKind.Lstm, RecurrentKind.SimpleRnn), (RecurrentKind.Gru, RecurrentKind.SimpleRnn)];
 
+    /// <summary>The cell of one model; <see cref="InvalidOperationException"/> when the setting has none.</summary>
     public ModelCell Cell(RecurrentKind kind) => Cells.Single(c => c.Kind == kind);
 
+    /// <summary>Model <paramref name="a"/> against <paramref name="b"/>, paired by seed, under <paramref name="measure"/>.</summary>
     public PairedSeedComparison Comparison(RecurrentKind a, RecurrentKind b, AccuracyMeasure measure) =>
         Comparisons.Single(c => c.A == a && c.B == b && c.Measure == measure);
 

@@ -12,7 +12,7 @@ public sealed record StudyBudget(int Epochs, int? TrainLimit, int? TestLimit)
     /// <summary>
     /// This budget, no larger than a notebook profile's: each figure is the smaller of the two (null counts as no limit).
     /// The smoke profile (1 epoch, 2,000 / 500 images) shrinks a study to a quick check; the full profile, whose
-    /// article protocol is larger than a study's budget, leaves it as it is.
+    /// article setting is larger than a study's budget, leaves it as it is.
     /// </summary>
     public StudyBudget CappedBy(int epochs, int? trainLimit, int? testLimit) =>
         new(Math.Min(Epochs, epochs), Smaller(TrainLimit, trainLimit), Smaller(TestLimit, testLimit));

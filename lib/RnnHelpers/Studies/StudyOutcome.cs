@@ -8,5 +8,6 @@ namespace RnnHelpers.Studies;
 /// </summary>
 public sealed record StudyOutcome(StudyRun Run, RunRecord? Record, string? Failure = null)
 {
+    /// <summary>True when the run diverged and left no record.</summary>
     public bool Diverged => Record is null;
 }

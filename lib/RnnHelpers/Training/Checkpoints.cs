@@ -14,7 +14,9 @@ namespace RnnHelpers.Training;
 /// </summary>
 public sealed class Checkpoints(string directory, string run)
 {
+    /// <summary>The checkpoint folder, absolute.</summary>
     public string Directory { get; } = Path.GetFullPath(directory);
+    /// <summary>The run's file name without extension; its checkpoint files start with it.</summary>
     public string Run { get; } = run;
     private string StatePath => Path.Combine(Directory, Run + ".checkpoint.json");
 

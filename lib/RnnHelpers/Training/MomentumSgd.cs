@@ -8,46 +8,37 @@ namespace RnnHelpers.Training;
 /// weight decay). Written like <see cref="PlainSgd"/>, with Scalars that live as long as the optimiser, so a step
 /// allocates nothing native that only a finalizer frees.
 /// </summary>
-public sealed class MomentumSgd : IOptimizer
+public sealed class MomentumSgd : ParameterOptimizer
 {
-    private readonly IReadOnlyList<Tensor> _parameters;
     private readonly Tensor[] _velocity;
     private readonly Scalar _momentum, _negativeLearningRate;
 
-    public MomentumSgd(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0.9)
+    /// <param name="parameters">The tensors to update.</param>
+    /// <param name="learningRate">lr.</param>
+    /// <param name="momentum">μ, Keras' default 0.9.</param>
+    public MomentumSgd(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0.9) : base(parameters, learningRate)
     {
-        _parameters = parameters.ToList();
-        LearningRate = learningRate;
         Momentum = momentum;
-        _velocity = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        _velocity = ZerosPerParameter();
         _momentum = momentum.ToScalar();
         _negativeLearningRate = (-learningRate).ToScalar();
     }
 
-    public double LearningRate { get; }
+    /// <summary>μ, the share of the previous velocity kept each step.</summary>
     public double Momentum { get; }
-    public bool HasState => true;
 
-    public void ZeroGrad()
+    /// <summary>True: the velocity m of every parameter.</summary>
+    public override bool HasState => true;
+
+    /// <inheritdoc />
+    protected override void Update(int index, Tensor parameter, Tensor grad)
     {
-        foreach (var p in _parameters)
-            p.grad = null;
+        _velocity[index].mul_(_momentum).add_(grad, _negativeLearningRate);
+        parameter.add_(_velocity[index]);
     }
 
-    public void Step()
-    {
-        using var noGrad = no_grad();
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var grad = _parameters[i].grad;
-            if (grad is null)
-                continue;
-            _velocity[i].mul_(_momentum).add_(grad, _negativeLearningRate);
-            _parameters[i].add_(_velocity[i]);
-        }
-    }
-
-    public void Dispose()
+    /// <inheritdoc />
+    public override void Dispose()
     {
         foreach (var v in _velocity) v.Dispose();
         _momentum.Dispose();

@@ -5,6 +5,7 @@ namespace RnnHelpers.Training;
 /// <summary>Creates the optimiser an <see cref="OptimizerKind"/> names.</summary>
 public static class Optimizers
 {
+    /// <summary>A new optimiser of <paramref name="kind"/> over <paramref name="parameters"/>; <see cref="ArgumentOutOfRangeException"/> for an undefined kind.</summary>
     public static IOptimizer Create(OptimizerKind kind, IEnumerable<Tensor> parameters, double learningRate) => kind switch
     {
         OptimizerKind.Sgd => new PlainSgd(parameters, learningRate),

@@ -15,6 +15,7 @@ public sealed class ProgressView(string title, Action<string> render, TimeSpan? 
     private readonly TimeSpan _interval = interval ?? TimeSpan.FromMilliseconds(500);
     private readonly List<EpochRecord> _done = [];
 
+    /// <summary>Records a finished epoch and redraws; a batch update redraws only once <c>interval</c> (default 0.5 s) has passed since the last drawing.</summary>
     public void Report(TrainingProgress value)
     {
         if (value.Completed is { } epoch)

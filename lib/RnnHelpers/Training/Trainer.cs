@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace RnnHelpers.Training;
 
-/// <summary>Trains a <see cref="RecurrentClassifier"/> under the article protocol.</summary>
+/// <summary>Trains a <see cref="RecurrentClassifier"/> under a training protocol (<see cref="TrainingOptions"/>; the article's by default).</summary>
 public static class Trainer
 {
     /// <summary>Training images whose h_T give the recomputed population statistics after each epoch: the first this many.</summary>

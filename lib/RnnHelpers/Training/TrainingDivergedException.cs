@@ -7,7 +7,9 @@ namespace RnnHelpers.Training;
 public sealed class TrainingDivergedException(int epoch, int batch, string quantity, double value)
     : Exception($"Training diverged: {quantity} is {value} after epoch {epoch}, batch {batch}. Try a smaller LearningRate.")
 {
+    /// <summary>The epoch (1-based) in which the loss, a parameter or a moving statistic stopped being finite.</summary>
     public int Epoch { get; } = epoch;
+    /// <summary>The batch (1-based) within that epoch.</summary>
     public int Batch { get; } = batch;
 
     /// <summary>What became non-finite: "loss" or a tensor's name such as "batch_normalization.moving_variance".</summary>

@@ -1,15 +1,21 @@
 namespace RnnHelpers.Training;
 
 /// <summary>
-/// The training protocol. Defaults are the article's (Keras "Working with RNNs" guide): plain
-/// SGD with learning rate 0.01 and no momentum, batch size 64, 10 epochs, 64 hidden units.
+/// A training protocol (docs/notation.md): epochs, batch size, learning rate and optimiser, with the model's hidden
+/// units, seed and thread count. Defaults are the article's (Keras "Working with RNNs" guide): plain SGD with learning
+/// rate 0.01 and no momentum, batch size 64, 10 epochs, 64 hidden units. <see cref="Validate"/> checks them.
 /// </summary>
 public sealed record TrainingOptions
 {
+    /// <summary>Passes over the training set (the article: 10).</summary>
     public int Epochs { get; init; } = 10;
+    /// <summary>Images per optimiser step, B (the article: 64); the last batch of an epoch may be smaller.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>The optimiser's step size (the article: 0.01).</summary>
     public double LearningRate { get; init; } = 0.01;
+    /// <summary>Hidden units H of the recurrent layer (the article: 64).</summary>
     public int HiddenUnits { get; init; } = 64;
+    /// <summary>Fixes initialisation and the shuffling of every epoch.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>The optimiser; the article's is plain SGD.</summary>
@@ -19,9 +25,9 @@ public sealed record TrainingOptions
     public bool UnitForgetBias { get; init; } = true;
 
     /// <summary>
-    /// Threads of the run: the recurrent kernels split each batch into this many row blocks (libtorch itself runs on
-    /// one thread while a model trains or evaluates). Null uses every core. Part of a run's key, because the order in
-    /// which the blocks' partial gradients are summed depends on it.
+    /// The run's thread count: the number of row blocks the fused recurrent kernels split a batch into, while libtorch
+    /// itself runs single-threaded during training and evaluation. Null uses every core. Part of a run's key, because
+    /// the summation order of the weight gradients depends on it. The one description is docs/notation.md, "Threads".
     /// </summary>
     public int? Threads { get; init; }
 
