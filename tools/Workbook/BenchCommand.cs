@@ -85,14 +85,15 @@ public static class BenchCommand
     {
         var inv = CultureInfo.InvariantCulture;
         return new TextTable($"Training throughput, {report.Threads} thread(s), SGEMM peak {report.SgemmPeakGflops.ToString("F1", inv)} GFLOP/s",
-            ["model", "s / epoch (median)", "samples / s", "eval s", "GFLOP / epoch", "GFLOP/s", "% of SGEMM peak", "RSS after epochs (MB)", "peak RSS MB", "test acc % (last epoch)", "ms per batch: data / forward / backward / step / other"],
+            ["model", "s / epoch (median)", "samples / s", "eval s", "GFLOP / epoch", "GFLOP/s", "% of SGEMM peak", "RSS after epochs (MB)", "peak RSS MB", "test acc % (last epoch)", "ms per batch: data / forward (kernels) / backward (kernels) / step / other"],
             report.Models.Select(m => (IReadOnlyList<string>)
             [
                 m.Model, m.MedianEpochSeconds.ToString("F2", inv), m.SamplesPerSecond.ToString("N0", inv), m.EvalSeconds.ToString("F2", inv),
                 (m.TrainFlopsPerEpoch / 1e9).ToString("F1", inv), m.AchievedGflops.ToString("F1", inv), (100 * m.ShareOfSgemmPeak).ToString("F1", inv),
                 string.Join(" / ", m.RssAfterEpochMegabytes.Select(r => r.ToString("N0", inv))), m.PeakRssMegabytes.ToString("N0", inv),
                 (100 * m.FinalTestAccuracy).ToString("F2", inv),
-                string.Join(" / ", new[] { m.Profile.Data, m.Profile.Forward, m.Profile.Backward, m.Profile.Step, m.Profile.Bookkeeping }.Select(v => v.ToString("F2", inv))),
+                $"{m.Profile.Data.ToString("F2", inv)} / {m.Profile.Forward.ToString("F2", inv)} ({m.Profile.RecurrenceForward.ToString("F2", inv)}) / " +
+                $"{m.Profile.Backward.ToString("F2", inv)} ({m.Profile.RecurrenceBackward.ToString("F2", inv)}) / {m.Profile.Step.ToString("F2", inv)} / {m.Profile.Bookkeeping.ToString("F2", inv)}",
             ]).ToList());
     }
 

@@ -66,7 +66,7 @@ public static class ThroughputBenchmark
                 log?.Invoke($"{kind.DisplayName()} epoch {epoch}: {record.Seconds:F2} s train, {record.EvalSeconds:F2} s eval, RSS {rss[^1]:N0} MB");
             }
             var profile = ProfileBatches(model, optimizer, data, options);
-            log?.Invoke($"{kind.DisplayName()} per batch: data {profile.Data:F2} ms, forward {profile.Forward:F2} ms, backward {profile.Backward:F2} ms, step {profile.Step:F2} ms, bookkeeping {profile.Bookkeeping:F2} ms");
+            log?.Invoke($"{kind.DisplayName()} per batch: data {profile.Data:F2} ms, forward {profile.Forward:F2} ms (kernels {profile.RecurrenceForward:F2}), backward {profile.Backward:F2} ms (kernels {profile.RecurrenceBackward:F2}), step {profile.Step:F2} ms, bookkeeping {profile.Bookkeeping:F2} ms");
             double median = Results.RunStatistics.Median(seconds);
             double flops = TrainFlopsPerSample(kind, data.TimeSteps, data.Features) * data.TrainCount;
             double gflops = flops / median / 1e9;
@@ -83,6 +83,8 @@ public static class ThroughputBenchmark
         var order = Batches.EpochOrder(data.TrainCount, options.Seed, options.Epochs + 1);
         double tData = 0, tForward = 0, tBackward = 0, tStep = 0, tBook = 0;
         int n = 0;
+        var kernelForward = Models.Recurrence.KernelClock.Forward;
+        var kernelBackward = Models.Recurrence.KernelClock.Backward;
         var clock = Stopwatch.StartNew();
         model.train();
         using var threading = model.ThreadScope();
@@ -103,7 +105,9 @@ public static class ThroughputBenchmark
             tBook += Lap(clock);
             if (++n == batches) break;
         }
-        return new BatchProfile(n, tData / n, tForward / n, tBackward / n, tStep / n, tBook / n);
+        return new BatchProfile(n, tData / n, tForward / n, tBackward / n, tStep / n, tBook / n,
+            (Models.Recurrence.KernelClock.Forward - kernelForward).TotalMilliseconds / n,
+            (Models.Recurrence.KernelClock.Backward - kernelBackward).TotalMilliseconds / n);
     }
 
     private static double Lap(Stopwatch clock)

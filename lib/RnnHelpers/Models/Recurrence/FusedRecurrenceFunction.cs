@@ -30,6 +30,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         var workspace = lease.Workspace;
         try
         {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
             RecurrenceDriver.Transpose(operands.InputKernel, shape.Width, shape.Features, workspace.InputKernelT);
             RecurrenceDriver.Transpose(operands.RecurrentKernel, shape.Width, shape.Hidden, workspace.RecurrentKernelT);
@@ -37,6 +38,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             if (workspace.HasMemory)
                 new Span<float>(workspace.Memory(0), shape.Batch * shape.Hidden).Clear();
             RowBlocks.Run(shape.Batch, workspace.Blocks, (_, row0, row1) => RecurrenceDriver.Forward(call.Cell, workspace, operands, row0, row1));
+            KernelClock.AddForward(started);
 
             var output = empty(shape.Batch, shape.Hidden);
             new ReadOnlySpan<float>(workspace.State(shape.Steps), shape.Batch * shape.Hidden)
@@ -100,6 +102,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
         try
         {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var shape = workspace.Shape;
             var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
             using var gradient = gradOutput.contiguous();
@@ -120,6 +123,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             var dRecurrentKernel = recurrentKernel.requires_grad ? SumTransposed(blocks, shape.Hidden, width, b => (nint)workspace.RecurrentKernelGradient(b)) : null;
             var dInputBias = inputBias.requires_grad ? Sum(blocks, width, b => (nint)workspace.InputBiasGradient(b)) : null;
             var dRecurrentBias = recurrentBiasGradient ? Sum(blocks, width, b => (nint)workspace.RecurrentBiasGradient(b)) : null;
+            KernelClock.AddBackward(started);
             return [dx!, dInputKernel!, dRecurrentKernel!, dInputBias!, dRecurrentBias!, null!];
         }
         finally

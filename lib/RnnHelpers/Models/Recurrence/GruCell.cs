@@ -51,7 +51,7 @@ internal sealed unsafe class GruCell : IRecurrentCell
         {
             long row = row0 + i;
             Row(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.HiddenProjection(t) + row * width, ws.State(t) + row * h,
-                ws.InputGradient + row * width, ws.HiddenGradient + row * width, dhPrevious + (long)i * h);
+                ws.InputGradient(t) + row * width, ws.HiddenGradient(t) + row * width, dhPrevious + (long)i * h);
         }
     }
 

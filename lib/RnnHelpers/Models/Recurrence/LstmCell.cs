@@ -54,7 +54,7 @@ internal sealed unsafe class LstmCell : IRecurrentCell
         {
             long row = row0 + i;
             Row(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.MemoryActivation(t) + row * h, ws.Memory(t) + row * h,
-                ws.MemoryCarry + row * h, ws.InputGradient + row * width);
+                ws.MemoryCarry + row * h, ws.InputGradient(t) + row * width);
         }
         new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
     }

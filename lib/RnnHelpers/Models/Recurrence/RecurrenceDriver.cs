@@ -67,18 +67,15 @@ internal static unsafe class RecurrenceDriver
         Buffer.MemoryCopy(outputGradient + (long)row0 * hidden, dh, (long)rows * hidden * sizeof(float), (long)rows * hidden * sizeof(float));
         if (ws.HasMemory)
             new Span<float>(ws.MemoryCarry + (long)row0 * hidden, rows * hidden).Clear(); // the output is h_T only
-        float* dInput = ws.InputGradient + (long)row0 * width, dProjection = ws.HiddenGradient + (long)row0 * width;
         for (int t = steps - 1; t >= 0; t--)
         {
+            float* dInput = ws.InputGradient(t) + (long)row0 * width, dProjection = ws.HiddenGradient(t) + (long)row0 * width;
             // Here dh is dL/dh_{t+1} complete: every later step has added its part.
             if (stepNorms != null)
                 for (int i = 0; i < rows; i++)
                     stepNorms[(long)(row0 + i) * steps + t] = TensorPrimitives.Norm(new ReadOnlySpan<float>(dh + (long)i * hidden, hidden));
             cell.Differentiate(ws, t, row0, rows, dh, dhPrevious);
-            float* x = op.X + ((long)row0 * steps + t) * features;
             SmallGemm.Multiply(dProjection, width, op.RecurrentKernel, hidden, dhPrevious, hidden, rows, hidden, width, accumulate: true);
-            SmallGemm.MultiplyTransposedA(x, steps * features, dInput, width, dInputKernelT, width, features, width, rows, accumulate: true);
-            SmallGemm.MultiplyTransposedA(ws.State(t) + (long)row0 * hidden, hidden, dProjection, width, dRecurrentKernelT, width, hidden, width, rows, accumulate: true);
             for (int i = 0; i < rows; i++)
             {
                 TensorPrimitives.Add(dInputBias, new ReadOnlySpan<float>(dInput + (long)i * width, width), dInputBias);
@@ -91,6 +88,13 @@ internal static unsafe class RecurrenceDriver
             dh = dhPrevious;
             dhPrevious = swap;
         }
+        // The weight gradients off the time loop's critical path, each element one chain over t = T−1 … 0 and the block's
+        // rows, with the accumulators in registers throughout (the order a step-by-step accumulation would take).
+        long last = steps - 1, stateStride = (long)batch * hidden, gradientStride = (long)batch * width;
+        SmallGemm.MultiplyTransposedASegments(op.X + ((long)row0 * steps + last) * features, steps * features, -features,
+            ws.InputGradient(steps - 1) + (long)row0 * width, width, -gradientStride, steps, dInputKernelT, width, features, width, rows);
+        SmallGemm.MultiplyTransposedASegments(ws.State(steps - 1) + (long)row0 * hidden, hidden, -stateStride,
+            ws.HiddenGradient(steps - 1) + (long)row0 * width, width, -gradientStride, steps, dRecurrentKernelT, width, hidden, width, rows);
     }
 
     /// <summary>Writes Mᵀ of a row-major [rows, columns] matrix into a [columns, rows] one.</summary>

@@ -49,8 +49,9 @@ internal sealed unsafe class RecurrenceWorkspace
         recurrentKernelT = Allocate((long)hidden * width);
         if (history)
         {
-            inputGradient = Allocate((long)batch * width);
-            hiddenGradient = cell.ProjectionGradientsDiffer ? Allocate((long)batch * width) : inputGradient;
+            // Every step's projection gradients are kept, so the weight gradients can be taken in one pass after the time loop.
+            inputGradient = Allocate((long)steps * batch * width);
+            hiddenGradient = cell.ProjectionGradientsDiffer ? Allocate((long)steps * batch * width) : inputGradient;
             carry = Allocate(2L * batch * hidden);
             if (memory)
                 memoryCarry = Allocate((long)batch * hidden);
@@ -99,9 +100,9 @@ internal sealed unsafe class RecurrenceWorkspace
     public float* InputKernelT => inputKernelT;
     public float* RecurrentKernelT => recurrentKernelT;
 
-    /// <summary>dL/d(input projection) and dL/d(hidden projection) of the current step, [batch, width].</summary>
-    public float* InputGradient => inputGradient;
-    public float* HiddenGradient => hiddenGradient;
+    /// <summary>dL/d(input projection) and dL/d(hidden projection) of step t, [batch, width] each (the same buffer where they are equal).</summary>
+    public float* InputGradient(int t) => inputGradient + (long)t * Shape.Batch * Shape.Width;
+    public float* HiddenGradient(int t) => hiddenGradient + (long)t * Shape.Batch * Shape.Width;
 
     /// <summary>dL/dh_t and dL/dh_{t−1}, [batch, hidden] each.</summary>
     public float* Carry(int slot) => carry + (long)slot * Shape.Batch * Shape.Hidden;

@@ -39,7 +39,7 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
         float* state = ws.State(t + 1) + offset;
         // d tanh(u)/du = 1 − tanh(u)², and tanh(u) is h_t; both projections enter the sum alike, so the
         // workspace's hidden-projection gradient is this same buffer.
-        float* projectionGradient = ws.InputGradient + offset;
+        float* projectionGradient = ws.InputGradient(t) + offset;
         int j = 0;
         for (; j + Vector<float>.Count <= count; j += Vector<float>.Count)
         {
