@@ -25,7 +25,7 @@ out=bench/PAIRED.md
 } > "$out"
 for model in simple-rnn lstm gru; do
   for pair in $(seq 1 "$pairs"); do
-    dotnet "$workbook" bench --model "$model" --epochs "$epochs" --threads "$threads" --out "$tmp/ts" > "$tmp/ts.log"
+    dotnet "$workbook" bench --model "$model" --epochs "$epochs" --threads "$threads" --kernels fused --out "$tmp/ts" > "$tmp/ts.log"
     ts=$(/usr/bin/python3 -c "import json; r=json.load(open('$tmp/ts/results.json')); import statistics; print(statistics.median(r['models'][0]['epochSeconds']))")
     LD_LIBRARY_PATH="$(dirname "${openblas:-/nonexistent}")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OPENBLAS_NUM_THREADS=1 \
       /usr/bin/python3 bench/peers/pytorch_rnn.py --data data/mnist --model "$model" --epochs "$epochs" --threads "$threads" > "$tmp/pt.log"

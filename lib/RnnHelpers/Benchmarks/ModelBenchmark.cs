@@ -1,6 +1,11 @@
 namespace RnnHelpers.Benchmarks;
 
-/// <summary>One model's measured training throughput.</summary>
+/// <summary>
+/// One model's measured training throughput: seconds per epoch (training only) and their median, samples per second,
+/// evaluation seconds, RSS after each epoch and the process peak (MB), FLOPs of an epoch and GFLOP/s, the share of the
+/// SGEMM peak (a fraction), test accuracy of the last epoch (a fraction), the per-batch profile, and the GFLOP/s of one
+/// step's matrix products on one core (<see cref="ThroughputBenchmark.MeasureStepProducts"/>).
+/// </summary>
 public sealed record ModelBenchmark(
     string Model,
     int Epochs,
@@ -14,4 +19,5 @@ public sealed record ModelBenchmark(
     double AchievedGflops,
     double ShareOfSgemmPeak,
     double FinalTestAccuracy,
-    BatchProfile Profile);
+    BatchProfile Profile,
+    double StepProductsGflopsPerCore = 0);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RnnHelpers.Data;
 using RnnHelpers.Models;
+using RnnHelpers.Models.Recurrence;
 using RnnHelpers.Native;
 using RnnHelpers.Training;
 using static TorchSharp.torch;
@@ -37,6 +38,39 @@ public static class ThroughputBenchmark
         return best;
     }
 
+    /// <summary>
+    /// GFLOP/s of the fused kernels' matrix products alone, on the calling thread (one core): the two products of one
+    /// forward step of one row block (x_t W_ihᵀ and h_{t−1} W_hhᵀ, bias first), repeated for about
+    /// <paramref name="seconds"/> s. Set against the SGEMM peak per core, it shows how much of a step's time the
+    /// products can account for.
+    /// </summary>
+    public static unsafe double MeasureStepProducts(RecurrentKind kind, int features, int hidden, int batchSize, double seconds = 0.3)
+    {
+        int blocks = RowBlocks.Count(batchSize), rows = (batchSize + blocks - 1) / blocks, width = ModelFacts.Of(kind).Gates * hidden;
+        var x = GC.AllocateArray<float>(rows * features, pinned: true);
+        var h = GC.AllocateArray<float>(rows * hidden, pinned: true);
+        var wx = GC.AllocateArray<float>(features * width, pinned: true);
+        var wh = GC.AllocateArray<float>(hidden * width, pinned: true);
+        var bias = GC.AllocateArray<float>(width, pinned: true);
+        var c = GC.AllocateArray<float>(rows * width, pinned: true);
+        var random = new Random(1);
+        foreach (var a in new[] { x, h, wx, wh, bias })
+            for (int i = 0; i < a.Length; i++) a[i] = (float)(random.NextDouble() - 0.5);
+        double flops = 2.0 * rows * width * (features + hidden);
+        fixed (float* px = x, ph = h, pwx = wx, pwh = wh, pb = bias, pc = c)
+        {
+            long repeats = 0;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < seconds || repeats < 10)
+            {
+                SmallGemm.MultiplyAddRow(px, features, pwx, width, pb, pc, width, rows, width, features);
+                SmallGemm.MultiplyAddRow(ph, hidden, pwh, width, pb, pc, width, rows, width, hidden);
+                repeats++;
+            }
+            return flops * repeats / clock.Elapsed.TotalSeconds / 1e9;
+        }
+    }
+
     public static BenchmarkReport Run(DigitData data, IReadOnlyList<RecurrentKind> models, int epochs, int? threads, Action<string>? log = null)
     {
         if (epochs < 1) throw new ArgumentException($"Epochs must be at least 1; got {epochs}.", nameof(epochs));
@@ -66,12 +100,14 @@ public static class ThroughputBenchmark
                 log?.Invoke($"{kind.DisplayName()} epoch {epoch}: {record.Seconds:F2} s train, {record.EvalSeconds:F2} s eval, RSS {rss[^1]:N0} MB");
             }
             var profile = ProfileBatches(model, optimizer, data, options);
-            log?.Invoke($"{kind.DisplayName()} per batch: data {profile.Data:F2} ms, forward {profile.Forward:F2} ms (kernels {profile.RecurrenceForward:F2}), backward {profile.Backward:F2} ms (kernels {profile.RecurrenceBackward:F2}), step {profile.Step:F2} ms, bookkeeping {profile.Bookkeeping:F2} ms");
+            double products = MeasureStepProducts(kind, data.Features, options.HiddenUnits, options.BatchSize);
+            log?.Invoke($"{kind.DisplayName()} matrix products of one step, one core: {products:F1} GFLOP/s");
+            log?.Invoke($"{kind.DisplayName()} per batch: data {profile.Data:F2} ms, forward {profile.Forward:F2} ms (kernels {profile.RecurrenceForward:F2}, cell {profile.CellForward:F2}), backward {profile.Backward:F2} ms (kernels {profile.RecurrenceBackward:F2}, cell {profile.CellBackward:F2}), step {profile.Step:F2} ms, bookkeeping {profile.Bookkeeping:F2} ms");
             double median = Results.RunStatistics.Median(seconds);
             double flops = TrainFlopsPerSample(kind, data.TimeSteps, data.Features) * data.TrainCount;
             double gflops = flops / median / 1e9;
             results.Add(new ModelBenchmark(kind.Id(), epochs, seconds, median, data.TrainCount / median, evalSeconds, rss,
-                ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy, profile));
+                ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy, profile, products));
         }
         return new BenchmarkReport(started, Results.Provenance.CpuModel(), TorchRuntime.Threads,
             typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?", peak, results, total.Elapsed.TotalSeconds, data.TimeSteps);
@@ -83,8 +119,11 @@ public static class ThroughputBenchmark
         var order = Batches.EpochOrder(data.TrainCount, options.Seed, options.Epochs + 1);
         double tData = 0, tForward = 0, tBackward = 0, tStep = 0, tBook = 0;
         int n = 0;
-        var kernelForward = Models.Recurrence.KernelClock.Forward;
-        var kernelBackward = Models.Recurrence.KernelClock.Backward;
+        var kernelForward = KernelClock.Forward;
+        var kernelBackward = KernelClock.Backward;
+        var cellForward = KernelClock.Activate;
+        var cellBackward = KernelClock.Differentiate;
+        int blocks = RowBlocks.Count(options.BatchSize);
         var clock = Stopwatch.StartNew();
         model.train();
         using var threading = model.ThreadScope();
@@ -106,8 +145,10 @@ public static class ThroughputBenchmark
             if (++n == batches) break;
         }
         return new BatchProfile(n, tData / n, tForward / n, tBackward / n, tStep / n, tBook / n,
-            (Models.Recurrence.KernelClock.Forward - kernelForward).TotalMilliseconds / n,
-            (Models.Recurrence.KernelClock.Backward - kernelBackward).TotalMilliseconds / n);
+            (KernelClock.Forward - kernelForward).TotalMilliseconds / n,
+            (KernelClock.Backward - kernelBackward).TotalMilliseconds / n,
+            (KernelClock.Activate - cellForward).TotalMilliseconds / n / blocks,
+            (KernelClock.Differentiate - cellBackward).TotalMilliseconds / n / blocks);
     }
 
     private static double Lap(Stopwatch clock)

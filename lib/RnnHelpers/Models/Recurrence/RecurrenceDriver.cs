@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
@@ -30,6 +31,7 @@ internal static unsafe class RecurrenceDriver
         int width = ws.Shape.Width, rows = row1 - row0;
         if (rows == 0)
             return;
+        long cellTicks = 0;
         for (int t = 0; t < steps; t++)
         {
             float* input = ws.InputProjection + (long)row0 * width;
@@ -37,8 +39,11 @@ internal static unsafe class RecurrenceDriver
             // Step t of consecutive sequences lies steps · features apart: a strided row block.
             SmallGemm.MultiplyAddRow(op.X + ((long)row0 * steps + t) * features, steps * features, ws.InputKernelT, width, op.InputBias, input, width, rows, width, features);
             SmallGemm.MultiplyAddRow(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, width, op.RecurrentBias, projection, width, rows, width, hidden);
+            long started = Stopwatch.GetTimestamp();
             cell.Activate(ws, t, row0, rows);
+            cellTicks += Stopwatch.GetTimestamp() - started;
         }
+        KernelClock.AddActivate(cellTicks);
     }
 
     /// <summary>
@@ -67,6 +72,7 @@ internal static unsafe class RecurrenceDriver
         Buffer.MemoryCopy(outputGradient + (long)row0 * hidden, dh, (long)rows * hidden * sizeof(float), (long)rows * hidden * sizeof(float));
         if (ws.HasMemory)
             new Span<float>(ws.MemoryCarry + (long)row0 * hidden, rows * hidden).Clear(); // the output is h_T only
+        long cellTicks = 0;
         for (int t = steps - 1; t >= 0; t--)
         {
             float* dInput = ws.InputGradient(t) + (long)row0 * width, dProjection = ws.HiddenGradient(t) + (long)row0 * width;
@@ -74,7 +80,9 @@ internal static unsafe class RecurrenceDriver
             if (stepNorms != null)
                 for (int i = 0; i < rows; i++)
                     stepNorms[(long)(row0 + i) * steps + t] = TensorPrimitives.Norm(new ReadOnlySpan<float>(dh + (long)i * hidden, hidden));
+            long started = Stopwatch.GetTimestamp();
             cell.Differentiate(ws, t, row0, rows, dh, dhPrevious);
+            cellTicks += Stopwatch.GetTimestamp() - started;
             SmallGemm.Multiply(dProjection, width, op.RecurrentKernel, hidden, dhPrevious, hidden, rows, hidden, width, accumulate: true);
             for (int i = 0; i < rows; i++)
             {
@@ -88,6 +96,7 @@ internal static unsafe class RecurrenceDriver
             dh = dhPrevious;
             dhPrevious = swap;
         }
+        KernelClock.AddDifferentiate(cellTicks);
         // The weight gradients off the time loop's critical path, each element one chain over t = T−1 … 0 and the block's
         // rows, with the accumulators in registers throughout (the order a step-by-step accumulation would take).
         long last = steps - 1, stateStride = (long)batch * hidden, gradientStride = (long)batch * width;
