@@ -52,4 +52,33 @@ public class PeerBenchmarkTests
         Assert.Throws<ArgumentException>(() => PeerBenchmark.Run(null!, [RecurrentKind.Lstm], BenchKernels.Fused, 2, 2));
         Assert.Throws<ArgumentException>(() => PeerBenchmark.Run(null!, [RecurrentKind.Lstm], BenchKernels.Paired, 0, 2));
     }
+
+    // A user's bench run: the fused figures, where the step's time goes, the libtorch pairs and the targets, in both outputs.
+    [Fact]
+    public void Bench_in_paired_mode_reports_the_ratio_and_writes_its_block()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "rnn-bench-" + Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            var (code, output) = Cli.Run(TimeSpan.FromMinutes(5), "bench", "--model", "simple-rnn", "--epochs", "1", "--train-limit", "640",
+                "--kernels", "paired", "--pairs", "1", "--out", dir);
+            Assert.True(code == 0, output);
+            var markdown = File.ReadAllText(Path.Combine(dir, "RESULTS.md"));
+            Assert.Contains("Against libtorch's own modules", markdown);
+            Assert.Contains("Where a training step goes", markdown);
+            Assert.Contains("simple-rnn: fused ÷ libtorch time at most 0.5", markdown);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!;
+            var ratio = (double)json["peer"]!["models"]![0]!["medianRatio"]!;
+            Assert.True(ratio > 0 && double.IsFinite(ratio), $"ratio {ratio}");
+
+            var (stockCode, stockOutput) = Cli.Run(TimeSpan.FromMinutes(5), "bench", "--model", "simple-rnn", "--train-limit", "640",
+                "--kernels", "libtorch", "--pairs", "1", "--out", dir);
+            Assert.True(stockCode == 0, stockOutput);
+            Assert.Contains("libtorch", stockOutput);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
