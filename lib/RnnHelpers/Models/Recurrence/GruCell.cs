@@ -62,18 +62,31 @@ internal sealed unsafe class GruCell : IRecurrentCell
     /// dL/dh_{t−1} is δh ⊙ z. <c>activations</c>, <c>projections</c> and both gradients are [3·hidden]
     /// (gate order r, z, n); <c>dh</c>, <c>previous</c> and <c>dhPrevious</c> [hidden].
     /// </summary>
-    private readonly struct Gradient(int h, float* dh, float* activations, float* projections, float* previous,
-        float* inputGradient, float* hiddenGradient, float* dhPrevious) : ILaneFormula
+    private readonly struct Gradient : ILaneFormula
     {
-        private readonly float* dh = dh, previous = previous, dhPrevious = dhPrevious;
-        private readonly float* r = activations, z = activations + h, n = activations + 2 * h, hn = projections + 2 * h;
-        private readonly float* inputGradient = inputGradient, hiddenGradient = hiddenGradient;
-        private readonly int h = h;
+        private readonly int h;
+        private readonly float* dh, r, z, n, hn, previous, inputGradient, hiddenGradient, dhPrevious;
+
+        // Inlined, so the fields stay in registers across the loop instead of going through a stack copy.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Gradient(int h, float* dh, float* activations, float* projections, float* previous, float* inputGradient,
+            float* hiddenGradient, float* dhPrevious)
+        {
+            this.h = h;
+            this.dh = dh;
+            r = activations;
+            z = activations + h;
+            n = activations + 2 * h;
+            hn = projections + 2 * h;
+            this.previous = previous;
+            this.inputGradient = inputGradient;
+            this.hiddenGradient = hiddenGradient;
+            this.dhPrevious = dhPrevious;
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void At<TLane>(int j) where TLane : struct, ILane<TLane>
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>
         {
-            var one = TLane.One;
             var g = TLane.Load(dh + j);
             var vr = TLane.Load(r + j);
             var vz = TLane.Load(z + j);

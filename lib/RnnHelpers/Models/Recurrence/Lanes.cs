@@ -13,22 +13,33 @@ namespace RnnHelpers.Models.Recurrence;
 /// </summary>
 internal static class Lanes
 {
-    /// <summary>Calls <c>formula.At&lt;TLane&gt;(j)</c> for j = 0, W, 2W, … with vector lanes, then for each remaining j with scalar lanes.</summary>
+    /// <summary>
+    /// Calls <c>formula.At(j, one)</c> for j = 0, W, 2W, … while a whole vector fits in <paramref name="count"/> floats,
+    /// with vector lanes, then for each remaining j with scalar lanes. Inlined into the caller, so the formula's
+    /// fields live in registers and its maths compiles to the two plain loops the cells used to spell out.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run<TFormula>(int count, in TFormula formula) where TFormula : struct, ILaneFormula
+    public static void Run<TFormula>(int count, TFormula formula) where TFormula : struct, ILaneFormula
     {
         int j = 0;
+        var vectorOne = VectorLane.One;
         for (; j + VectorLane.Count <= count; j += VectorLane.Count)
-            formula.At<VectorLane>(j);
+            formula.At(j, vectorOne);
+        var scalarOne = ScalarLane.One;
         for (; j < count; j++)
-            formula.At<ScalarLane>(j);
+            formula.At(j, scalarOne);
     }
 }
 
-/// <summary>An element-wise formula over pointers it holds: reads and writes the lanes starting at float index j.</summary>
+/// <summary>An element-wise formula over pointers it holds, run by <see cref="Lanes.Run"/>.</summary>
 internal interface ILaneFormula
 {
-    void At<TLane>(int j) where TLane : struct, ILane<TLane>;
+    /// <summary>
+    /// Reads and writes the <c>TLane.Count</c> floats from float index <paramref name="j"/> of each pointer.
+    /// <paramref name="one"/> is 1 in every element, made by the driver before its loop: the JIT rebuilds a
+    /// constant vector made inside the loop body on every iteration instead of keeping it in a register.
+    /// </summary>
+    void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>;
 }
 
 /// <summary>

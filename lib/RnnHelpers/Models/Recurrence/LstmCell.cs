@@ -67,18 +67,31 @@ internal sealed unsafe class LstmCell : IRecurrentCell
     /// are [4·hidden] (gate order i, f, g, o); the other pointers [hidden]. Both projections enter the gates
     /// alike, so one gradient serves both (the workspace shares the buffer).
     /// </summary>
-    private readonly struct Gradient(int h, float* dh, float* activations, float* squashed, float* previousMemory,
-        float* memoryCarry, float* projectionGradient) : ILaneFormula
+    private readonly struct Gradient : ILaneFormula
     {
-        private readonly float* dh = dh, squashed = squashed, previousMemory = previousMemory, memoryCarry = memoryCarry;
-        private readonly float* gi = activations, gf = activations + h, gg = activations + 2 * h, go = activations + 3 * h;
-        private readonly float* di = projectionGradient, df = projectionGradient + h, dg = projectionGradient + 2 * h,
-            dout = projectionGradient + 3 * h;
+        private readonly int h;
+        private readonly float* dh, gi, gf, gg, go, squashed, previousMemory, memoryCarry, projectionGradient;
+
+        // Inlined, so the fields stay in registers across the loop instead of going through a stack copy.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Gradient(int h, float* dh, float* activations, float* squashed, float* previousMemory, float* memoryCarry,
+            float* projectionGradient)
+        {
+            this.h = h;
+            this.dh = dh;
+            gi = activations;
+            gf = activations + h;
+            gg = activations + 2 * h;
+            go = activations + 3 * h;
+            this.squashed = squashed;
+            this.previousMemory = previousMemory;
+            this.memoryCarry = memoryCarry;
+            this.projectionGradient = projectionGradient;
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void At<TLane>(int j) where TLane : struct, ILane<TLane>
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>
         {
-            var one = TLane.One;
             var g = TLane.Load(dh + j);
             var vi = TLane.Load(gi + j);
             var vf = TLane.Load(gf + j);
@@ -87,10 +100,10 @@ internal sealed unsafe class LstmCell : IRecurrentCell
             var tc = TLane.Load(squashed + j);
             var dc = TLane.Load(memoryCarry + j) + g * vo * (one - tc * tc);
             (dc * vf).Store(memoryCarry + j);
-            (dc * vg * vi * (one - vi)).Store(di + j);
-            (dc * TLane.Load(previousMemory + j) * vf * (one - vf)).Store(df + j);
-            (dc * vi * (one - vg * vg)).Store(dg + j);
-            (g * tc * vo * (one - vo)).Store(dout + j);
+            (dc * vg * vi * (one - vi)).Store(projectionGradient + j);
+            (dc * TLane.Load(previousMemory + j) * vf * (one - vf)).Store(projectionGradient + h + j);
+            (dc * vi * (one - vg * vg)).Store(projectionGradient + 2 * h + j);
+            (g * tc * vo * (one - vo)).Store(projectionGradient + 3 * h + j);
         }
     }
 }

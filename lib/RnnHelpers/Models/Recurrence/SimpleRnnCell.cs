@@ -44,15 +44,23 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
     /// dL/du = dL/dh_t ⊙ (1 − h_t ⊙ h_t) for u = x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh, since d tanh(u)/du = 1 − tanh(u)²
     /// and tanh(u) is h_t. All three pointers index the same [rows, hidden] block element by element.
     /// </summary>
-    private readonly struct Gradient(float* dh, float* state, float* projectionGradient) : ILaneFormula
+    private readonly struct Gradient : ILaneFormula
     {
-        private readonly float* dh = dh, state = state, projectionGradient = projectionGradient;
+        private readonly float* dh, state, projectionGradient;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void At<TLane>(int j) where TLane : struct, ILane<TLane>
+        public Gradient(float* dh, float* state, float* projectionGradient)
+        {
+            this.dh = dh;
+            this.state = state;
+            this.projectionGradient = projectionGradient;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>
         {
             var s = TLane.Load(state + j);
-            (TLane.Load(dh + j) * (TLane.One - s * s)).Store(projectionGradient + j);
+            (TLane.Load(dh + j) * (one - s * s)).Store(projectionGradient + j);
         }
     }
 }
