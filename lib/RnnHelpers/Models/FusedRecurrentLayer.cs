@@ -10,6 +10,8 @@ namespace RnnHelpers.Models;
 /// One SimpleRNN (tanh), GRU or LSTM layer over batch-first input [batch, steps, features] that returns
 /// the last hidden state [batch, hidden]. Same parameters, names and maths as libtorch's RNN, GRU and
 /// LSTM; the time loop runs in register-blocked CPU kernels instead of a dozen small libtorch calls per step.
+/// NaN and infinity pass through without an exception, as in libtorch: a NaN in one row of x stays in that row's
+/// output (and reaches every weight gradient), and infinite pre-activations saturate (see <see cref="IRecurrentCell"/>).
 /// </summary>
 public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
 {
@@ -18,7 +20,8 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
     private readonly Parameter weight_hh_l0;
     private readonly Parameter bias_ih_l0;
     private readonly Parameter bias_hh_l0;
-    private readonly FusedRecurrenceCall withHistory, withoutHistory;
+    // A forward pass with gradients keeps every step's activations for the backward pass; one without keeps only the last step's.
+    private readonly FusedRecurrenceCall keepingActivations, forwardOnly;
 
     public FusedRecurrentLayer(RecurrentKind kind, int inputSize, int hiddenSize)
         : base(ModelFacts.Of(kind).TorchModuleName)
@@ -42,8 +45,8 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
             bias_hh_l0 = Parameter(empty(width).uniform_(-bound, bound));
         }
         var pool = new WorkspacePool();
-        withHistory = new FusedRecurrenceCall(cell, pool, History: true);
-        withoutHistory = new FusedRecurrenceCall(cell, pool, History: false);
+        keepingActivations = new FusedRecurrenceCall(cell, pool, KeepsActivations: true);
+        forwardOnly = new FusedRecurrenceCall(cell, pool, KeepsActivations: false);
         RegisterComponents();
     }
 
@@ -89,6 +92,6 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
             || bias_ih_l0.requires_grad || bias_hh_l0.requires_grad);
         using var input = x.contiguous();
         return FusedRecurrenceFunction.apply(input, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
-            !gradients ? withoutHistory : GradientRecorder is { } recorder ? withHistory with { Recorder = recorder } : withHistory);
+            !gradients ? forwardOnly : GradientRecorder is { } recorder ? keepingActivations with { Recorder = recorder } : keepingActivations);
     }
 }
