@@ -14,6 +14,10 @@ internal sealed class WorkspacePool
     private readonly List<RecurrenceWorkspace> idle = [];
     private int outstanding;
 
+    /// <summary>
+    /// An idle workspace that fits, or a new one: for <paramref name="shape"/>, split into <paramref name="blocks"/> row blocks,
+    /// keeping every step's activations for a backward pass when <paramref name="keepsActivations"/>.
+    /// </summary>
     public Lease Rent(RecurrenceShape shape, bool keepsActivations, int blocks, IRecurrentCell cell)
     {
         if (TryRentIdle(shape, keepsActivations, blocks, cell) is { } reused)
