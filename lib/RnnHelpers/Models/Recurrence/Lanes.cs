@@ -16,7 +16,8 @@ internal static class Lanes
     /// <summary>
     /// Calls <c>formula.At(j, one)</c> for j = 0, W, 2W, … while a whole vector fits in <paramref name="count"/> floats,
     /// with vector lanes, then for each remaining j with scalar lanes. Inlined into the caller, so the formula's
-    /// fields live in registers and its maths compiles to the two plain loops the cells used to spell out.
+    /// fields live in registers and its maths compiles to the two plain loops the cells used to spell out (but for
+    /// a load the JIT no longer folds into a multiply, because the lane struct wraps it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TFormula>(int count, TFormula formula) where TFormula : struct, ILaneFormula
