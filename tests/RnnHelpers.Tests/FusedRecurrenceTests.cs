@@ -27,38 +27,8 @@ public class FusedRecurrenceTests
     [MemberData(nameof(Shapes))]
     public void Output_and_every_gradient_match_libtorch(RecurrentKind kind, int steps, int batch, int features, int hidden, int threads)
     {
-        int saved = TorchRuntime.Threads;
-        TorchRuntime.EnsureInitialized(threads);
-        try
-        {
-            manual_seed(11);
-            using var fused = new FusedRecurrentLayer(kind, features, hidden);
-            var reference = Reference(kind, features, hidden);
-            var pairs = fused.named_parameters().Zip(reference.Parameters).ToList();
-            using (no_grad())
-                foreach (var ((name, mine), (referenceName, theirs)) in pairs)
-                {
-                    Assert.Equal(referenceName, name);
-                    theirs.copy_(mine);
-                }
-            using var x = randn(batch, steps, features).requires_grad_(true);
-            using var xReference = x.detach().clone().requires_grad_(true);
-            using var weights = randn(batch, hidden);
-
-            using var output = fused.call(x);
-            using var expected = reference.LastState(xReference);
-            (output * weights).sum().backward();
-            (expected * weights).sum().backward();
-
-            AssertClose(expected, output, "h_T");
-            AssertClose(xReference.grad!, x.grad!, "dL/dx");
-            foreach (var ((name, mine), (_, theirs)) in pairs)
-                AssertClose(theirs.grad!, mine.grad!, "dL/d" + name);
-        }
-        finally
-        {
-            TorchRuntime.EnsureInitialized(saved);
-        }
+        using (StockRecurrence.Threads(threads))
+            StockRecurrence.AssertFusedMatches(kind, steps, batch, features, hidden, seed: 11);
     }
 
     [Theory]
@@ -221,32 +191,6 @@ public class FusedRecurrenceTests
         finally
         {
             TorchRuntime.EnsureInitialized(saved);
-        }
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual, string what)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        double scale = Math.Max(1e-6, expected.abs().max().item<float>());
-        double error = (expected - actual).abs().max().item<float>() / scale;
-        Assert.True(error < 1e-5, $"{what}: max relative difference {error:E2} from libtorch");
-    }
-
-    private sealed record ReferenceLayer(IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> Parameters, Func<Tensor, Tensor> LastState);
-
-    private static ReferenceLayer Reference(RecurrentKind kind, int features, int hidden)
-    {
-        switch (kind)
-        {
-            case RecurrentKind.SimpleRnn:
-                var rnn = nn.RNN(features, hidden);
-                return new(rnn.named_parameters().ToList(), x => rnn.call(x.transpose(0, 1), null).Item1.select(0, -1));
-            case RecurrentKind.Gru:
-                var gru = nn.GRU(features, hidden);
-                return new(gru.named_parameters().ToList(), x => gru.call(x.transpose(0, 1), null).Item1.select(0, -1));
-            default:
-                var lstm = nn.LSTM(features, hidden);
-                return new(lstm.named_parameters().ToList(), x => lstm.call(x.transpose(0, 1), null).Item1.select(0, -1));
         }
     }
 }

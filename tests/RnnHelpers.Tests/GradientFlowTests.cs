@@ -1,6 +1,5 @@
 using RnnHelpers.Evaluation;
 using RnnHelpers.Models;
-using RnnHelpers.Native;
 using static TorchSharp.torch;
 
 namespace RnnHelpers.Tests;
@@ -24,45 +23,31 @@ public class GradientFlowTests
     [MemberData(nameof(Shapes))]
     public void Recorded_norms_match_libtorch_autograd_step_by_step(RecurrentKind kind, int steps, int batch, int features, int hidden, int threads)
     {
-        int saved = TorchRuntime.Threads;
-        TorchRuntime.EnsureInitialized(threads);
-        try
+        using var threadCount = StockRecurrence.Threads(threads);
+        manual_seed(5);
+        using var fused = new FusedRecurrentLayer(kind, features, hidden);
+        using var reference = StockRecurrence.CopyOf(fused);
+        using var x = randn(batch, steps, features);
+        using var weights = randn(batch, hidden);
+
+        var recorder = new HiddenGradientRecorder();
+        fused.GradientRecorder = recorder;
+        using var output = fused.call(x);
+        (output * weights).sum().backward();
+        Assert.Equal(1, recorder.Passes);
+        Assert.Equal((batch, steps), (recorder.Batch, recorder.Steps));
+
+        var states = reference.States(x);
+        using var loss = (states[^1] * weights).sum();
+        var expected = autograd.grad([loss], states);
+        for (int t = 1; t <= steps; t++)
         {
-            manual_seed(5);
-            using var fused = new FusedRecurrentLayer(kind, features, hidden);
-            using var reference = new StockStepper(kind, features, hidden);
-            using (no_grad())
-                foreach (var ((name, mine), (referenceName, theirs)) in fused.named_parameters().Zip(reference.Module.named_parameters()))
-                {
-                    Assert.Equal(referenceName, name);
-                    theirs.copy_(mine);
-                }
-            using var x = randn(batch, steps, features);
-            using var weights = randn(batch, hidden);
-
-            var recorder = new HiddenGradientRecorder();
-            fused.GradientRecorder = recorder;
-            using var output = fused.call(x);
-            (output * weights).sum().backward();
-            Assert.Equal(1, recorder.Passes);
-            Assert.Equal((batch, steps), (recorder.Batch, recorder.Steps));
-
-            var states = reference.States(x);
-            using var loss = (states[^1] * weights).sum();
-            var expected = autograd.grad([loss], states);
-            for (int t = 1; t <= steps; t++)
+            var perRow = expected[t - 1].squeeze(0).norm(1).data<float>().ToArray();
+            for (int b = 0; b < batch; b++)
             {
-                var perRow = expected[t - 1].squeeze(0).norm(1).data<float>().ToArray();
-                for (int b = 0; b < batch; b++)
-                {
-                    float want = perRow[b], got = recorder.Norm(b, t);
-                    Assert.True(Math.Abs(want - got) <= 1e-5 + 1e-4 * want, $"{kind}: ‖dL/dh_{t}‖ of row {b} is {got}, libtorch {want}");
-                }
+                float want = perRow[b], got = recorder.Norm(b, t);
+                Assert.True(Math.Abs(want - got) <= 1e-5 + 1e-4 * want, $"{kind}: ‖dL/dh_{t}‖ of row {b} is {got}, libtorch {want}");
             }
-        }
-        finally
-        {
-            TorchRuntime.EnsureInitialized(saved);
         }
     }
 
@@ -129,44 +114,5 @@ public class GradientFlowTests
         Assert.Throws<ArgumentException>(() => GradientFlow.Measure(model, zeros(3, 5, 3), labels));
         Assert.Throws<ArgumentException>(() => GradientFlow.Measure(model, zeros(2, 5, 4), labels));
         Assert.Throws<ArgumentException>(() => GradientFlow.Measure(model, zeros(3, 5, 4), labels, batchSize: 0));
-    }
-
-    /// <summary>libtorch's stock RNN/GRU/LSTM run one step at a time, so every h_t is a tensor autograd can differentiate to.</summary>
-    private sealed class StockStepper(RecurrentKind kind, int features, int hidden) : IDisposable
-    {
-        public TorchSharp.torch.nn.Module Module { get; } = kind switch
-        {
-            RecurrentKind.SimpleRnn => nn.RNN(features, hidden),
-            RecurrentKind.Gru => nn.GRU(features, hidden),
-            _ => nn.LSTM(features, hidden),
-        };
-
-        /// <summary>x [batch, steps, features] → h_1 … h_T, each [1, batch, hidden].</summary>
-        public Tensor[] States(Tensor x)
-        {
-            var states = new List<Tensor>();
-            Tensor? h = null, c = null;
-            for (int t = 0; t < x.shape[1]; t++)
-            {
-                var step = x.narrow(1, t, 1).transpose(0, 1); // [1, batch, features]
-                switch (Module)
-                {
-                    case TorchSharp.Modules.LSTM lstm:
-                        var (_, hn, cn) = lstm.call(step, h is null ? null : (h, c!));
-                        (h, c) = (hn, cn);
-                        break;
-                    case TorchSharp.Modules.GRU gru:
-                        h = gru.call(step, h).Item2;
-                        break;
-                    case TorchSharp.Modules.RNN rnn:
-                        h = rnn.call(step, h).Item2;
-                        break;
-                }
-                states.Add(h!);
-            }
-            return [.. states];
-        }
-
-        public void Dispose() => Module.Dispose();
     }
 }

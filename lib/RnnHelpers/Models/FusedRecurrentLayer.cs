@@ -12,6 +12,8 @@ namespace RnnHelpers.Models;
 /// LSTM (aten/src/ATen/native/RNN.cpp; the LSTM of Hochreiter and Schmidhuber 1997 with a forget gate, the GRU of
 /// Cho et al. 2014 in its reset-after form); the time loop runs in register-blocked CPU kernels instead of a dozen
 /// small libtorch calls per step. Equations and symbols: docs/notation.md.
+/// NaN and infinity pass through without an exception, as in libtorch: a NaN in one row of x stays in that row's
+/// output (and reaches every weight gradient), and infinite pre-activations saturate (see <see cref="IRecurrentCell"/>).
 /// </summary>
 public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
 {
@@ -20,7 +22,8 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
     private readonly Parameter weight_hh_l0;
     private readonly Parameter bias_ih_l0;
     private readonly Parameter bias_hh_l0;
-    private readonly FusedRecurrenceCall withHistory, withoutHistory;
+    // A forward pass with gradients keeps every step's activations for the backward pass; one without keeps only the last step's.
+    private readonly FusedRecurrenceCall keepingActivations, forwardOnly;
 
     /// <param name="kind">SimpleRNN, LSTM or GRU.</param>
     /// <param name="inputSize">Features per time step, D.</param>
@@ -47,8 +50,8 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
             bias_hh_l0 = Parameter(empty(width).uniform_(-bound, bound));
         }
         var pool = new WorkspacePool();
-        withHistory = new FusedRecurrenceCall(cell, pool, History: true);
-        withoutHistory = new FusedRecurrenceCall(cell, pool, History: false);
+        keepingActivations = new FusedRecurrenceCall(cell, pool, KeepsActivations: true);
+        forwardOnly = new FusedRecurrenceCall(cell, pool, KeepsActivations: false);
         RegisterComponents();
     }
 
@@ -97,6 +100,6 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
             || bias_ih_l0.requires_grad || bias_hh_l0.requires_grad);
         using var input = x.contiguous();
         return FusedRecurrenceFunction.apply(input, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
-            !gradients ? withoutHistory : GradientRecorder is { } recorder ? withHistory with { Recorder = recorder } : withHistory);
+            !gradients ? forwardOnly : GradientRecorder is { } recorder ? keepingActivations with { Recorder = recorder } : keepingActivations);
     }
 }

@@ -7,10 +7,11 @@ using static TorchSharp.torch;
 namespace RnnHelpers.Models.Recurrence;
 
 /// <summary>
-/// What a <see cref="FusedRecurrenceFunction"/> call needs besides its tensors; <paramref name="Recorder"/>, when set,
+/// What a <see cref="FusedRecurrenceFunction"/> call needs besides its tensors. <paramref name="KeepsActivations"/>: keep every
+/// step's activations for a backward pass (a forward pass with gradients). <paramref name="Recorder"/>, when set,
 /// receives the norms of dL/dh_t of the backward pass (<see cref="HiddenGradientRecorder"/>).
 /// </summary>
-internal sealed record FusedRecurrenceCall(IRecurrentCell Cell, WorkspacePool Pool, bool History, HiddenGradientRecorder? Recorder = null);
+internal sealed record FusedRecurrenceCall(IRecurrentCell Cell, WorkspacePool Pool, bool KeepsActivations, HiddenGradientRecorder? Recorder = null);
 
 /// <summary>
 /// The autograd node of a fused recurrence: inputs x [batch, steps, features], W_ih, W_hh, b_ih, b_hh;
@@ -26,7 +27,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var call = (FusedRecurrenceCall)vars[5];
         var shape = new RecurrenceShape((int)x.shape[1], (int)x.shape[0], (int)x.shape[2], (int)recurrentKernel.shape[1], call.Cell.Gates);
-        var lease = call.Pool.Rent(shape, call.History, RowBlocks.Count(shape.Batch), call.Cell);
+        var lease = call.Pool.Rent(shape, call.KeepsActivations, RowBlocks.Count(shape.Batch), call.Cell);
         var workspace = lease.Workspace;
         try
         {
@@ -43,7 +44,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             var output = empty(shape.Batch, shape.Hidden);
             new ReadOnlySpan<float>(workspace.State(shape.Steps), shape.Batch * shape.Hidden)
                 .CopyTo(new Span<float>(DataPointer(output), shape.Batch * shape.Hidden));
-            if (call.History)
+            if (call.KeepsActivations)
             {
                 ctx.save_for_backward([x, inputKernel, recurrentKernel, inputBias, recurrentBias]);
                 ctx.save_data("call", call);

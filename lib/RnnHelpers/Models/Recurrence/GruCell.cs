@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Numerics;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -44,33 +43,57 @@ internal sealed unsafe class GruCell : IRecurrentCell
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious)
     {
         int h = ws.Shape.Hidden, width = ws.Shape.Width;
         for (int i = 0; i < rows; i++)
         {
             long row = row0 + i;
-            Row(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.HiddenProjection(t) + row * width, ws.State(t) + row * h,
-                ws.InputGradient(t) + row * width, ws.HiddenGradient(t) + row * width, dhPrevious + (long)i * h);
+            Lanes.Run(h, new Gradient(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.HiddenProjection(t) + row * width,
+                ws.State(t) + row * h, ws.InputGradient(t) + row * width, ws.HiddenGradient(t) + row * width, dhPrevious + (long)i * h));
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row(int h, float* dh, float* activations, float* projections, float* previous,
-        float* inputGradient, float* hiddenGradient, float* dhPrevious)
+    /// <summary>
+    /// One row's step back, with δh = dL/dh_t: dL/d(pre-activations) dn = δh ⊙ (1 − z) ⊙ (1 − n²),
+    /// dz = δh ⊙ (h_{t−1} − n) ⊙ z(1 − z), dr = dn ⊙ h_n ⊙ r(1 − r). The input projection's gradient is
+    /// (dr, dz, dn); the hidden projection's is (dr, dz, dn ⊙ r), since r scales h_n; the direct part of
+    /// dL/dh_{t−1} is δh ⊙ z. <c>activations</c>, <c>projections</c> and both gradients are [3·hidden]
+    /// (gate order r, z, n); <c>dh</c>, <c>previous</c> and <c>dhPrevious</c> [hidden].
+    /// </summary>
+    private readonly struct Gradient : ILaneFormula
     {
-        float* r = activations, z = activations + h, n = activations + 2 * h, hn = projections + 2 * h;
-        var one = Vector<float>.One;
-        int j = 0;
-        for (; j + Vector<float>.Count <= h; j += Vector<float>.Count)
+        private readonly int h;
+        private readonly float* dh, r, z, n, hn, previous, inputGradient, hiddenGradient, dhPrevious;
+
+        // Inlined, so the fields stay in registers across the loop instead of going through a stack copy.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Gradient(int h, float* dh, float* activations, float* projections, float* previous, float* inputGradient,
+            float* hiddenGradient, float* dhPrevious)
         {
-            var g = Vector.Load(dh + j);
-            var vr = Vector.Load(r + j);
-            var vz = Vector.Load(z + j);
-            var vn = Vector.Load(n + j);
+            this.h = h;
+            this.dh = dh;
+            r = activations;
+            z = activations + h;
+            n = activations + 2 * h;
+            hn = projections + 2 * h;
+            this.previous = previous;
+            this.inputGradient = inputGradient;
+            this.hiddenGradient = hiddenGradient;
+            this.dhPrevious = dhPrevious;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>
+        {
+            var g = TLane.Load(dh + j);
+            var vr = TLane.Load(r + j);
+            var vz = TLane.Load(z + j);
+            var vn = TLane.Load(n + j);
             var dn = g * (one - vz) * (one - vn * vn);
-            var dz = g * (Vector.Load(previous + j) - vn) * vz * (one - vz);
-            var dr = dn * Vector.Load(hn + j) * vr * (one - vr);
+            var dz = g * (TLane.Load(previous + j) - vn) * vz * (one - vz);
+            var dr = dn * TLane.Load(hn + j) * vr * (one - vr);
             dr.Store(inputGradient + j);
             dz.Store(inputGradient + h + j);
             dn.Store(inputGradient + 2 * h + j);
@@ -78,20 +101,6 @@ internal sealed unsafe class GruCell : IRecurrentCell
             dz.Store(hiddenGradient + h + j);
             (dn * vr).Store(hiddenGradient + 2 * h + j);
             (g * vz).Store(dhPrevious + j);
-        }
-        for (; j < h; j++)
-        {
-            float g = dh[j], vr = r[j], vz = z[j], vn = n[j];
-            float dn = g * (1f - vz) * (1f - vn * vn);
-            float dz = g * (previous[j] - vn) * vz * (1f - vz);
-            float dr = dn * hn[j] * vr * (1f - vr);
-            inputGradient[j] = dr;
-            inputGradient[h + j] = dz;
-            inputGradient[2 * h + j] = dn;
-            hiddenGradient[j] = dr;
-            hiddenGradient[h + j] = dz;
-            hiddenGradient[2 * h + j] = dn * vr;
-            dhPrevious[j] = g * vz;
         }
     }
 }

@@ -3,6 +3,15 @@ namespace RnnHelpers.Models.Recurrence;
 /// <summary>
 /// The element-wise maths of one recurrent cell at one time step, over batch rows [row0, row0 + rows).
 /// <see cref="RecurrenceDriver"/> does the matrix products around it.
+/// <para>
+/// Non-finite values are not checked here, nor anywhere in the kernels, and no exception is thrown: IEEE arithmetic
+/// carries them, so the trainer's divergence check (<see cref="Training.TrainingDivergedException"/>) reports them
+/// once per batch instead of every kernel testing every value. A NaN in a row of x makes that row's h_t NaN and
+/// leaves the other rows bit for bit as they were (rows never mix); through the weight gradients, which sum over
+/// rows, it reaches every weight. A NaN in a weight reaches every row. An infinite pre-activation saturates:
+/// σ(+∞) = 1, σ(−∞) = 0, tanh(±∞) = ±1, and the derivative there is exactly 0 (s·(1 − s), 1 − tanh²), so
+/// saturation itself makes no NaN; but ±∞ inputs can meet in a matrix product as ∞ − ∞ = NaN.
+/// </para>
 /// </summary>
 internal unsafe interface IRecurrentCell
 {

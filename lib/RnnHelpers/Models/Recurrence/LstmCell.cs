@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Numerics;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -47,58 +46,64 @@ internal sealed unsafe class LstmCell : IRecurrentCell
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious)
     {
         int h = ws.Shape.Hidden, width = ws.Shape.Width;
         for (int i = 0; i < rows; i++)
         {
             long row = row0 + i;
-            Row(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.MemoryActivation(t) + row * h, ws.Memory(t) + row * h,
-                ws.MemoryCarry + row * h, ws.InputGradient(t) + row * width);
+            Lanes.Run(h, new Gradient(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.MemoryActivation(t) + row * h,
+                ws.Memory(t) + row * h, ws.MemoryCarry + row * h, ws.InputGradient(t) + row * width));
         }
         new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    // Both projections enter the gates alike, so one gradient serves both (the workspace shares the buffer).
-    private static void Row(int h, float* dh, float* activations, float* squashed, float* previousMemory,
-        float* memoryCarry, float* projectionGradient)
+    /// <summary>
+    /// One row's step back, with δh = dL/dh_t and δc = dL/dc_t:
+    /// δc ← δc + δh ⊙ o ⊙ (1 − tanh²(c_t)); dL/d(pre-activations) of i, f, g, o are
+    /// δc ⊙ g ⊙ i(1 − i), δc ⊙ c_{t−1} ⊙ f(1 − f), δc ⊙ i ⊙ (1 − g²), δh ⊙ tanh(c_t) ⊙ o(1 − o);
+    /// dL/dc_{t−1} = δc ⊙ f replaces δc in <c>memoryCarry</c>. <c>activations</c> and <c>projectionGradient</c>
+    /// are [4·hidden] (gate order i, f, g, o); the other pointers [hidden]. Both projections enter the gates
+    /// alike, so one gradient serves both (the workspace shares the buffer).
+    /// </summary>
+    private readonly struct Gradient : ILaneFormula
     {
-        float* gi = activations, gf = activations + h, gg = activations + 2 * h, go = activations + 3 * h;
-        var one = Vector<float>.One;
-        int j = 0;
-        for (; j + Vector<float>.Count <= h; j += Vector<float>.Count)
+        private readonly int h;
+        private readonly float* dh, gi, gf, gg, go, squashed, previousMemory, memoryCarry, projectionGradient;
+
+        // Inlined, so the fields stay in registers across the loop instead of going through a stack copy.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Gradient(int h, float* dh, float* activations, float* squashed, float* previousMemory, float* memoryCarry,
+            float* projectionGradient)
         {
-            var g = Vector.Load(dh + j);
-            var vi = Vector.Load(gi + j);
-            var vf = Vector.Load(gf + j);
-            var vg = Vector.Load(gg + j);
-            var vo = Vector.Load(go + j);
-            var tc = Vector.Load(squashed + j);
-            var dc = Vector.Load(memoryCarry + j) + g * vo * (one - tc * tc);
-            var di = dc * vg * vi * (one - vi);
-            var df = dc * Vector.Load(previousMemory + j) * vf * (one - vf);
-            var dg = dc * vi * (one - vg * vg);
-            var dout = g * tc * vo * (one - vo);
-            (dc * vf).Store(memoryCarry + j);
-            di.Store(projectionGradient + j);
-            df.Store(projectionGradient + h + j);
-            dg.Store(projectionGradient + 2 * h + j);
-            dout.Store(projectionGradient + 3 * h + j);
+            this.h = h;
+            this.dh = dh;
+            gi = activations;
+            gf = activations + h;
+            gg = activations + 2 * h;
+            go = activations + 3 * h;
+            this.squashed = squashed;
+            this.previousMemory = previousMemory;
+            this.memoryCarry = memoryCarry;
+            this.projectionGradient = projectionGradient;
         }
-        for (; j < h; j++)
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>
         {
-            float g = dh[j], vi = gi[j], vf = gf[j], vg = gg[j], vo = go[j], tc = squashed[j];
-            float dc = memoryCarry[j] + g * vo * (1f - tc * tc);
-            float di = dc * vg * vi * (1f - vi);
-            float df = dc * previousMemory[j] * vf * (1f - vf);
-            float dg = dc * vi * (1f - vg * vg);
-            float dout = g * tc * vo * (1f - vo);
-            memoryCarry[j] = dc * vf;
-            projectionGradient[j] = di;
-            projectionGradient[h + j] = df;
-            projectionGradient[2 * h + j] = dg;
-            projectionGradient[3 * h + j] = dout;
+            var g = TLane.Load(dh + j);
+            var vi = TLane.Load(gi + j);
+            var vf = TLane.Load(gf + j);
+            var vg = TLane.Load(gg + j);
+            var vo = TLane.Load(go + j);
+            var tc = TLane.Load(squashed + j);
+            var dc = TLane.Load(memoryCarry + j) + g * vo * (one - tc * tc);
+            (dc * vf).Store(memoryCarry + j);
+            (dc * vg * vi * (one - vi)).Store(projectionGradient + j);
+            (dc * TLane.Load(previousMemory + j) * vf * (one - vf)).Store(projectionGradient + h + j);
+            (dc * vi * (one - vg * vg)).Store(projectionGradient + 2 * h + j);
+            (g * tc * vo * (one - vo)).Store(projectionGradient + 3 * h + j);
         }
     }
 }

@@ -24,30 +24,30 @@ internal sealed unsafe class RecurrenceWorkspace
     private readonly float* inputKernelGradients, recurrentKernelGradients, inputBiasGradients, recurrentBiasGradients;
     private readonly List<float[]> arrays = [];
 
-    public RecurrenceWorkspace(RecurrenceShape shape, bool history, int blocks, IRecurrentCell cell)
+    public RecurrenceWorkspace(RecurrenceShape shape, bool keepsActivations, int blocks, IRecurrentCell cell)
     {
         Shape = shape;
-        History = history;
+        KeepsActivations = keepsActivations;
         Blocks = blocks;
         Cell = cell;
         bool memory = cell.HasMemory;
         var (steps, batch, features, hidden, width) = (shape.Steps, shape.Batch, shape.Features, shape.Hidden, shape.Width);
         // Without a backward pass only the current step (and the previous state) is ever read.
-        int slots = history ? steps : 1;
-        states = Allocate((long)(history ? steps + 1 : 2) * batch * hidden);
+        int slots = keepsActivations ? steps : 1;
+        states = Allocate((long)(keepsActivations ? steps + 1 : 2) * batch * hidden);
         inputProjection = Allocate((long)batch * width);
-        KeepsProjections = history && cell.KeepsHiddenProjections;
+        KeepsProjections = keepsActivations && cell.KeepsHiddenProjections;
         hiddenProjections = Allocate((long)(KeepsProjections ? steps : 1) * batch * width);
         if (shape.Gates > 1)
             activations = Allocate((long)slots * batch * width);
         if (memory)
         {
-            memories = Allocate((long)(history ? steps + 1 : 2) * batch * hidden);
+            memories = Allocate((long)(keepsActivations ? steps + 1 : 2) * batch * hidden);
             memoryActivations = Allocate((long)slots * batch * hidden);
         }
         inputKernelT = Allocate((long)features * width);
         recurrentKernelT = Allocate((long)hidden * width);
-        if (history)
+        if (keepsActivations)
         {
             // Every step's projection gradients are kept, so the weight gradients can be taken in one pass after the time loop.
             inputGradient = Allocate((long)steps * batch * width);
@@ -63,7 +63,11 @@ internal sealed unsafe class RecurrenceWorkspace
     }
 
     public RecurrenceShape Shape { get; }
-    public bool History { get; }
+    /// <summary>
+    /// Whether every step's states, activations and projections are kept for a backward pass (a forward pass with
+    /// gradients), rather than only the current and previous step's (inference).
+    /// </summary>
+    public bool KeepsActivations { get; }
     public int Blocks { get; }
     public IRecurrentCell Cell { get; }
     public bool HasMemory => Cell.HasMemory;
@@ -72,17 +76,17 @@ internal sealed unsafe class RecurrenceWorkspace
     /// <summary>Counts rentals, so a backward pass can tell that its buffers were reused by a later forward pass.</summary>
     public long Lease { get; set; }
 
-    public bool Fits(RecurrenceShape shape, bool history, int blocks, IRecurrentCell cell) =>
-        Shape == shape && History == history && Blocks == blocks && Cell == cell;
+    public bool Fits(RecurrenceShape shape, bool keepsActivations, int blocks, IRecurrentCell cell) =>
+        Shape == shape && KeepsActivations == keepsActivations && Blocks == blocks && Cell == cell;
 
     /// <summary>h_t, [batch, hidden]; h_0 is <c>State(0)</c>.</summary>
-    public float* State(int t) => states + (long)(History ? t : t & 1) * Shape.Batch * Shape.Hidden;
+    public float* State(int t) => states + (long)(KeepsActivations ? t : t & 1) * Shape.Batch * Shape.Hidden;
 
     /// <summary>The memory c_t of a cell that has one, [batch, hidden]; c_0 is <c>Memory(0)</c>.</summary>
-    public float* Memory(int t) => memories + (long)(History ? t : t & 1) * Shape.Batch * Shape.Hidden;
+    public float* Memory(int t) => memories + (long)(KeepsActivations ? t : t & 1) * Shape.Batch * Shape.Hidden;
 
     /// <summary>tanh(c_t), [batch, hidden].</summary>
-    public float* MemoryActivation(int t) => memoryActivations + (long)(History ? t : 0) * Shape.Batch * Shape.Hidden;
+    public float* MemoryActivation(int t) => memoryActivations + (long)(KeepsActivations ? t : 0) * Shape.Batch * Shape.Hidden;
 
     /// <summary>dL/dc_t while stepping backward, [batch, hidden].</summary>
     public float* MemoryCarry => memoryCarry;
@@ -94,7 +98,7 @@ internal sealed unsafe class RecurrenceWorkspace
     public float* HiddenProjection(int t) => hiddenProjections + (long)(KeepsProjections ? t : 0) * Shape.Batch * Shape.Width;
 
     /// <summary>Gate activations of a gated cell, [batch, width].</summary>
-    public float* Activation(int t) => activations + (long)(History ? t : 0) * Shape.Batch * Shape.Width;
+    public float* Activation(int t) => activations + (long)(KeepsActivations ? t : 0) * Shape.Batch * Shape.Width;
 
     /// <summary>W_ihᵀ, [features, width], and W_hhᵀ, [hidden, width]: the layouts the step kernel reads row by row.</summary>
     public float* InputKernelT => inputKernelT;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Numerics;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -36,18 +35,32 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
     {
         long offset = (long)row0 * ws.Shape.Hidden;
         int count = rows * ws.Shape.Hidden;
-        float* state = ws.State(t + 1) + offset;
-        // d tanh(u)/du = 1 − tanh(u)², and tanh(u) is h_t; both projections enter the sum alike, so the
-        // workspace's hidden-projection gradient is this same buffer.
-        float* projectionGradient = ws.InputGradient(t) + offset;
-        int j = 0;
-        for (; j + Vector<float>.Count <= count; j += Vector<float>.Count)
+        // Both projections enter the sum alike, so the workspace's hidden-projection gradient is this same buffer.
+        Lanes.Run(count, new Gradient(dh, ws.State(t + 1) + offset, ws.InputGradient(t) + offset));
+        new Span<float>(dhPrevious, count).Clear(); // h_{t−1} reaches h_t only through W_hh
+    }
+
+    /// <summary>
+    /// dL/du = dL/dh_t ⊙ (1 − h_t ⊙ h_t) for u = x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh, since d tanh(u)/du = 1 − tanh(u)²
+    /// and tanh(u) is h_t. All three pointers index the same [rows, hidden] block element by element.
+    /// </summary>
+    private readonly struct Gradient : ILaneFormula
+    {
+        private readonly float* dh, state, projectionGradient;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Gradient(float* dh, float* state, float* projectionGradient)
         {
-            var s = Vector.Load(state + j);
-            (Vector.Load(dh + j) * (Vector<float>.One - s * s)).Store(projectionGradient + j);
+            this.dh = dh;
+            this.state = state;
+            this.projectionGradient = projectionGradient;
         }
-        for (; j < count; j++)
-            projectionGradient[j] = dh[j] * (1f - state[j] * state[j]);
-        new Span<float>(dhPrevious, count).Clear();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>
+        {
+            var s = TLane.Load(state + j);
+            (TLane.Load(dh + j) * (one - s * s)).Store(projectionGradient + j);
+        }
     }
 }

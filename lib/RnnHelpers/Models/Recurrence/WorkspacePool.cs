@@ -14,9 +14,13 @@ internal sealed class WorkspacePool
     private readonly List<RecurrenceWorkspace> idle = [];
     private int outstanding;
 
-    public Lease Rent(RecurrenceShape shape, bool history, int blocks, IRecurrentCell cell)
+    /// <summary>
+    /// An idle workspace that fits, or a new one: for <paramref name="shape"/>, split into <paramref name="blocks"/> row blocks,
+    /// keeping every step's activations for a backward pass when <paramref name="keepsActivations"/>.
+    /// </summary>
+    public Lease Rent(RecurrenceShape shape, bool keepsActivations, int blocks, IRecurrentCell cell)
     {
-        if (TryRentIdle(shape, history, blocks, cell) is { } reused)
+        if (TryRentIdle(shape, keepsActivations, blocks, cell) is { } reused)
             return reused;
         // Leases still out may belong to graphs nobody references any more (a cell that ran forward passes and
         // dropped them); their workspaces come back only through finalisers. Collecting here, before allocating
@@ -29,19 +33,19 @@ internal sealed class WorkspacePool
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
             }
-            if (TryRentIdle(shape, history, blocks, cell) is { } returned)
+            if (TryRentIdle(shape, keepsActivations, blocks, cell) is { } returned)
                 return returned;
         }
-        var workspace = new RecurrenceWorkspace(shape, history, blocks, cell);
+        var workspace = new RecurrenceWorkspace(shape, keepsActivations, blocks, cell);
         lock (idle)
             return Lend(workspace);
     }
 
-    private Lease? TryRentIdle(RecurrenceShape shape, bool history, int blocks, IRecurrentCell cell)
+    private Lease? TryRentIdle(RecurrenceShape shape, bool keepsActivations, int blocks, IRecurrentCell cell)
     {
         lock (idle)
         {
-            int index = idle.FindIndex(w => w.Fits(shape, history, blocks, cell));
+            int index = idle.FindIndex(w => w.Fits(shape, keepsActivations, blocks, cell));
             if (index < 0)
                 return null;
             var workspace = idle[index];
