@@ -253,6 +253,62 @@ public class KernelTests
     /// A rows × columns float matrix with row stride <c>stride</c> in native memory, random in [−1, 1), with canaries in
     /// the stride gaps and in <see cref="Guard"/> floats before and after.
     /// </summary>
+    public static TheoryData<int> BandRows() => [1, 4, 5, 9, 31, 32, 33, 70];
+
+    /// <summary>
+    /// What the stored runs rely on: every element of C is one chain of fused multiply-adds in increasing inner index,
+    /// started from zero, from C, or from the bias row, whatever the tiling (row bands of 32, column panels, tails).
+    /// So <c>MultiplyAddRow</c> equals the scalar chain started from the bias, and the segmented product over T steps
+    /// (taken last step first, as the backward pass does) equals T transposed products one after another, bit for bit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BandRows))]
+    public unsafe void Bias_started_and_segmented_products_equal_the_scalar_chain_bit_for_bit(int m)
+    {
+        var random = new Random(100 + m);
+        foreach (int k in new[] { 7, 64 })
+            for (int n = 1; n <= 3 * W + 1; n++)
+            {
+                string at = $"m {m}, n {n}, k {k}";
+                int lda = k + 3, ldc = n + 2;
+                using var a = new GuardedMatrix(m, k, lda, random);
+                using var b = new GuardedMatrix(k, n, n + 5, random);
+                using var bias = new GuardedMatrix(1, n, n, random);
+                using var c = new GuardedMatrix(m, n, ldc, random);
+                SmallGemm.MultiplyAddRow(a.Data, lda, b.Data, n + 5, bias.Data, c.Data, ldc, m, n, k);
+                c.AssertCanaries(at);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        float chain = bias.At(0, j);
+                        for (int p = 0; p < k; p++)
+                            chain = MathF.FusedMultiplyAdd(a.At(i, p), b.At(p, j), chain);
+                        Assert.True(BitConverter.SingleToInt32Bits(chain) == BitConverter.SingleToInt32Bits(c.At(i, j)),
+                            $"bias-started C[{i},{j}] = {c.At(i, j)}, chain {chain} ({at})");
+                    }
+
+                // T = 3 segments, A_s [k×m] and B_s [k×n] s apart, walked from the last segment back.
+                const int segments = 3;
+                int sa = k * (m + 1), sb = k * (n + 4);
+                using var aSegments = new GuardedMatrix(segments * k, m + 1, m + 1, random);
+                using var bSegments = new GuardedMatrix(segments * k, n + 4, n + 4, random);
+                using var stepwise = new GuardedMatrix(m, n, ldc, random);
+                using var once = new GuardedMatrix(m, n, ldc, random);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                        once.Data[i * ldc + j] = stepwise.Data[i * ldc + j];
+                for (int step = segments - 1; step >= 0; step--)
+                    SmallGemm.MultiplyTransposedA(aSegments.Data + step * sa, m + 1, bSegments.Data + step * sb, n + 4, stepwise.Data, ldc, m, n, k, accumulate: true);
+                SmallGemm.MultiplyTransposedASegments(aSegments.Data + (segments - 1) * sa, m + 1, -sa, bSegments.Data + (segments - 1) * sb, n + 4, -sb,
+                    segments, once.Data, ldc, m, n, k);
+                once.AssertCanaries(at);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                        Assert.True(BitConverter.SingleToInt32Bits(stepwise.At(i, j)) == BitConverter.SingleToInt32Bits(once.At(i, j)),
+                            $"segmented C[{i},{j}] = {once.At(i, j)}, step by step {stepwise.At(i, j)} ({at})");
+            }
+    }
+
     private sealed unsafe class GuardedMatrix : IDisposable
     {
         private readonly float* block;
