@@ -95,15 +95,25 @@ internal static unsafe class RecurrenceDriver
             float* swap = dh;
             dh = dhPrevious;
             dhPrevious = swap;
+            // The weight gradients, a chunk of steps at a time once its projection gradients are complete: each element
+            // is one chain over t = T−1 … 0 and the block's rows, the order a step-by-step accumulation would take.
+            if (t % ws.GradientSteps == 0)
+                AccumulateWeightGradients(ws, op, t, Math.Min(t + ws.GradientSteps, steps) - 1, dInputKernelT, dRecurrentKernelT, row0, rows);
         }
         KernelClock.AddDifferentiate(cellTicks);
-        // The weight gradients off the time loop's critical path, each element one chain over t = T−1 … 0 and the block's
-        // rows, with the accumulators in registers throughout (the order a step-by-step accumulation would take).
-        long last = steps - 1, stateStride = (long)batch * hidden, gradientStride = (long)batch * width;
+    }
+
+    /// <summary>dW_ihᵀ += Σ x_tᵀ dL/d(input projection)_t and dW_hhᵀ += Σ h_{t−1}ᵀ dL/d(hidden projection)_t for t = last … first.</summary>
+    private static void AccumulateWeightGradients(RecurrenceWorkspace ws, RecurrenceOperands op, int first, int last,
+        float* dInputKernelT, float* dRecurrentKernelT, int row0, int rows)
+    {
+        var (steps, batch, features, hidden, _) = ws.Shape;
+        int width = ws.Shape.Width, count = last - first + 1;
+        long stateStride = (long)batch * hidden, gradientStride = (long)batch * width;
         SmallGemm.MultiplyTransposedASegments(op.X + ((long)row0 * steps + last) * features, steps * features, -features,
-            ws.InputGradient(steps - 1) + (long)row0 * width, width, -gradientStride, steps, dInputKernelT, width, features, width, rows);
-        SmallGemm.MultiplyTransposedASegments(ws.State(steps - 1) + (long)row0 * hidden, hidden, -stateStride,
-            ws.HiddenGradient(steps - 1) + (long)row0 * width, width, -gradientStride, steps, dRecurrentKernelT, width, hidden, width, rows);
+            ws.InputGradient(last) + (long)row0 * width, width, -gradientStride, count, dInputKernelT, width, features, width, rows);
+        SmallGemm.MultiplyTransposedASegments(ws.State(last) + (long)row0 * hidden, hidden, -stateStride,
+            ws.HiddenGradient(last) + (long)row0 * width, width, -gradientStride, count, dRecurrentKernelT, width, hidden, width, rows);
     }
 
     /// <summary>Writes Mᵀ of a row-major [rows, columns] matrix into a [columns, rows] one.</summary>

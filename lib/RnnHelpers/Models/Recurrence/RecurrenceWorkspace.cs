@@ -49,9 +49,12 @@ internal sealed unsafe class RecurrenceWorkspace
         recurrentKernelT = Allocate((long)hidden * width);
         if (keepsActivations)
         {
-            // Every step's projection gradients are kept, so the weight gradients can be taken in one pass after the time loop.
-            inputGradient = Allocate((long)steps * batch * width);
-            hiddenGradient = cell.ProjectionGradientsDiffer ? Allocate((long)steps * batch * width) : inputGradient;
+            // The projection gradients of the last few steps are kept, so the weight gradients can be taken a few steps
+            // at a time while those gradients are still in the second-level cache (about GradientChunkBytes a row block).
+            int rowsPerBlock = ((batch + blocks - 1) / blocks + 3) & ~3, buffers = cell.ProjectionGradientsDiffer ? 2 : 1;
+            GradientSteps = (int)Math.Clamp(GradientChunkBytes / ((long)Math.Max(4, rowsPerBlock) * width * sizeof(float) * buffers), 1, steps);
+            inputGradient = Allocate((long)GradientSteps * batch * width);
+            hiddenGradient = cell.ProjectionGradientsDiffer ? Allocate((long)GradientSteps * batch * width) : inputGradient;
             carry = Allocate(2L * batch * hidden);
             if (memory)
                 memoryCarry = Allocate((long)batch * hidden);
@@ -104,9 +107,18 @@ internal sealed unsafe class RecurrenceWorkspace
     public float* InputKernelT => inputKernelT;
     public float* RecurrentKernelT => recurrentKernelT;
 
+    /// <summary>Bytes of projection gradients a row block keeps before folding them into the weight gradients.</summary>
+    public const int GradientChunkBytes = 256 * 1024;
+
+    /// <summary>
+    /// Steps whose projection gradients are kept at once: step t lives in slot t mod <see cref="GradientSteps"/>, so the
+    /// steps of a chunk [k·G, k·G + G) lie in consecutive slots.
+    /// </summary>
+    public int GradientSteps { get; }
+
     /// <summary>dL/d(input projection) and dL/d(hidden projection) of step t, [batch, width] each (the same buffer where they are equal).</summary>
-    public float* InputGradient(int t) => inputGradient + (long)t * Shape.Batch * Shape.Width;
-    public float* HiddenGradient(int t) => hiddenGradient + (long)t * Shape.Batch * Shape.Width;
+    public float* InputGradient(int t) => inputGradient + (long)(t % GradientSteps) * Shape.Batch * Shape.Width;
+    public float* HiddenGradient(int t) => hiddenGradient + (long)(t % GradientSteps) * Shape.Batch * Shape.Width;
 
     /// <summary>dL/dh_t and dL/dh_{t−1}, [batch, hidden] each.</summary>
     public float* Carry(int slot) => carry + (long)slot * Shape.Batch * Shape.Hidden;
