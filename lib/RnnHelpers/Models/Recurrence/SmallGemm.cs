@@ -83,32 +83,31 @@ internal static unsafe class SmallGemm
         // on the two-vector tile alone than on three-vector tiles and a rest.
         int wide = n < 16 * W && n % (3 * W) != 0 && n % (2 * W) == 0 ? 0 : n;
         for (; j + 3 * W <= wide; j += 3 * W)
-        {
-            int i = 0;
-            for (; i + 4 <= m; i += 4)
-                FourByThree(p, i, j);
-            for (; i < m; i++)
-                OneRow(p, i, j, 3);
-        }
+            Panel(p, m, j, 3);
         for (; j + 2 * W <= n; j += 2 * W)
-        {
-            int i = 0;
-            for (; i + 4 <= m; i += 4)
-                FourByTwo(p, i, j);
-            for (; i < m; i++)
-                OneRow(p, i, j, 2);
-        }
+            Panel(p, m, j, 2);
         for (; j + W <= n; j += W)
-        {
-            int i = 0;
-            for (; i + 4 <= m; i += 4)
-                FourByOne(p, i, j);
-            for (; i < m; i++)
-                OneRow(p, i, j, 1);
-        }
+            Panel(p, m, j, 1);
         for (; j < n; j++)
             for (int i = 0; i < m; i++)
                 Dot(p, i, j);
+    }
+
+    /// <summary>The columns [j, j + vectors·W) of every row: four rows at a time, then the rows left one by one.</summary>
+    private static void Panel(in Product p, int m, int j, int vectors)
+    {
+        int i = 0;
+        for (; i + 4 <= m; i += 4)
+        {
+            if (vectors == 3)
+                FourByThree(p, i, j);
+            else if (vectors == 2)
+                FourByTwo(p, i, j);
+            else
+                FourByOne(p, i, j);
+        }
+        for (; i < m; i++)
+            OneRow(p, i, j, vectors);
     }
 
     // Four rows by three vectors (24 columns with AVX2) keeps 12 accumulators in registers: enough
