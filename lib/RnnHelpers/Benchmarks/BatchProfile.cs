@@ -12,5 +12,6 @@ namespace RnnHelpers.Benchmarks;
 public sealed record BatchProfile(int Batches, double Data, double Forward, double Backward, double Step, double Bookkeeping,
     double RecurrenceForward = 0, double RecurrenceBackward = 0, double CellForward = 0, double CellBackward = 0)
 {
+    /// <summary>The whole training step, ms per batch.</summary>
     public double Total => Data + Forward + Backward + Step + Bookkeeping;
 }

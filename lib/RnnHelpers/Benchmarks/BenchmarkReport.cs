@@ -2,7 +2,8 @@ namespace RnnHelpers.Benchmarks;
 
 /// <summary>
 /// The whole benchmark: SGEMM peak (GFLOP/s), per-model results, the wall time of all models together (s),
-/// the time steps each image was read as, and the libtorch peer comparison when it ran.
+/// the time steps each image was read as, the libtorch peer comparison when it ran, and the SGEMM peak of libtorch on one
+/// thread (GFLOP/s), against which one core's matrix products are set.
 /// </summary>
 public sealed record BenchmarkReport(
     DateTimeOffset StartedAt,
@@ -12,5 +13,6 @@ public sealed record BenchmarkReport(
     double SgemmPeakGflops,
     IReadOnlyList<ModelBenchmark> Models,
     double TotalSeconds,
-    int TimeSteps = 28,
-    PeerReport? Peer = null);
+    int TimeSteps = Results.RunKey.DefaultTimeSteps,
+    PeerReport? Peer = null,
+    double SgemmPeakOneThreadGflops = 0);

@@ -9,14 +9,23 @@ using static TorchSharp.torch;
 namespace RnnHelpers.Benchmarks;
 
 /// <summary>
-/// Times the article protocol's training epoch with the library's fused kernels and with libtorch's stock
+/// Times the article setting's training epoch with the library's fused kernels and with libtorch's stock
 /// modules (<see cref="StockRecurrentClassifier"/>) in the same process, alternating epoch by epoch (fused, stock,
 /// fused, stock, ...), so that both sides see the same machine state. Both start from the same weights, take the
 /// same batches in the same order, and use the same plain SGD; the fused side runs libtorch on one thread with
-/// its row blocks on <c>threads</c> cores, the stock side runs libtorch on <c>threads</c> threads.
+/// its row blocks on <c>threads</c> cores, the stock side runs libtorch on <c>threads</c> threads. Both first train
+/// <see cref="WarmupBatches"/> batches untimed, and the order alternates (fused first in odd pairs, stock first in even ones).
 /// </summary>
 public static class PeerBenchmark
 {
+    /// <summary>Batches each side trains, untimed, before the first pair.</summary>
+    public const int WarmupBatches = 20;
+
+    /// <summary>
+    /// Times <paramref name="pairs"/> training epochs (seconds, training only) of each model on each side; with
+    /// <see cref="BenchKernels.LibTorch"/> only the stock side runs. Returns the seconds, the fused ÷ libtorch ratio of each
+    /// pair and the last epoch's mean train loss of each side.
+    /// </summary>
     /// <exception cref="ArgumentException"><paramref name="pairs"/> or <paramref name="threads"/> is below 1, or <paramref name="kernels"/> is not a peer mode.</exception>
     public static PeerReport Run(DigitData data, IReadOnlyList<RecurrentKind> models, BenchKernels kernels, int pairs, int threads, Action<string>? log = null)
     {
@@ -37,9 +46,20 @@ public static class PeerBenchmark
             var fusedSeconds = new List<double>();
             var stockSeconds = new List<double>();
             double? fusedLoss = null, stockLoss = null;
+            // Untimed, the same batches for both: first calls (JIT tiers, libtorch's kernel selection) happen here.
+            var warmup = Batches.EpochOrder(data.TrainCount, options.Seed, 0);
+            if (fusedSide)
+                using (fused.ThreadScope())
+                    TimeEpoch(fused, fusedSgd, data, warmup, options.BatchSize, FusedRecurrentLayer.Backward, WarmupBatches);
+            using (TorchRuntime.LibTorchThreads(threads))
+                TimeEpoch(stock, stockSgd, data, warmup, options.BatchSize, loss => loss.backward(), WarmupBatches);
             for (int pair = 1; pair <= pairs; pair++)
             {
                 var order = Batches.EpochOrder(data.TrainCount, options.Seed, pair);
+                // A B, then B A: neither side always runs right after the other's epoch.
+                bool fusedFirst = pair % 2 == 1;
+                if (!fusedFirst)
+                    stockLoss = TimeStock(order);
                 if (fusedSide)
                 {
                     using var scope = fused.ThreadScope();
@@ -47,14 +67,18 @@ public static class PeerBenchmark
                     fusedSeconds.Add(s);
                     fusedLoss = loss;
                 }
-                using (TorchRuntime.LibTorchThreads(threads))
-                {
-                    (double s, double loss) = TimeEpoch(stock, stockSgd, data, order, options.BatchSize, loss => loss.backward());
-                    stockSeconds.Add(s);
-                    stockLoss = loss;
-                }
+                if (fusedFirst)
+                    stockLoss = TimeStock(order);
                 log?.Invoke($"{kind.DisplayName()} pair {pair}: " + (fusedSide ? $"fused {fusedSeconds[^1]:F2} s, " : "") +
                             $"libtorch {stockSeconds[^1]:F2} s" + (fusedSide ? $", ratio {fusedSeconds[^1] / stockSeconds[^1]:F3}" : ""));
+            }
+
+            double TimeStock(long[] order)
+            {
+                using var threading = TorchRuntime.LibTorchThreads(threads);
+                (double s, double loss) = TimeEpoch(stock, stockSgd, data, order, options.BatchSize, l => l.backward());
+                stockSeconds.Add(s);
+                return loss;
             }
             var ratios = fusedSide ? fusedSeconds.Zip(stockSeconds, (f, s) => f / s).ToList() : [];
             results.Add(new PeerModelResult(kind.Id(), fusedSeconds, stockSeconds, ratios,
@@ -63,9 +87,9 @@ public static class PeerBenchmark
         return new PeerReport(kernels, threads, pairs, results);
     }
 
-    /// <summary>One training epoch over <paramref name="order"/>: seconds and mean train loss.</summary>
+    /// <summary>One training epoch over <paramref name="order"/> (or its first <paramref name="batches"/> batches): seconds and mean train loss.</summary>
     private static (double Seconds, double Loss) TimeEpoch(TorchSharp.torch.nn.Module<Tensor, Tensor> model, IOptimizer optimizer, DigitData data,
-        long[] order, int batchSize, Action<Tensor> backward)
+        long[] order, int batchSize, Action<Tensor> backward, int batches = int.MaxValue)
     {
         model.train();
         double lossSum = 0;
@@ -82,6 +106,8 @@ public static class PeerBenchmark
             optimizer.Step();
             lossSum += loss.item<float>() * y.shape[0];
             seen += y.shape[0];
+            if (--batches == 0)
+                break;
         }
         return (clock.Elapsed.TotalSeconds, lossSum / seen);
     }

@@ -32,7 +32,7 @@ public sealed class StockRecurrentClassifier : Module<Tensor, Tensor>
             case RecurrentKind.Lstm: lstm = LSTM(source.Features, source.HiddenUnits, batchFirst: true); break;
             default: gru = GRU(source.Features, source.HiddenUnits, batchFirst: true); break;
         }
-        batch_normalization = new KerasBatchNormalization(source.HiddenUnits, momentum: 0.99, epsilon: 1e-3);
+        batch_normalization = new KerasBatchNormalization(source.HiddenUnits, source.BatchNormalization.Momentum, source.BatchNormalization.Epsilon);
         dense = Linear(source.HiddenUnits, RecurrentClassifier.Classes);
         RegisterComponents();
 
@@ -50,6 +50,7 @@ public sealed class StockRecurrentClassifier : Module<Tensor, Tensor>
             }
     }
 
+    /// <summary>SimpleRNN, LSTM or GRU: the source model's recurrent layer.</summary>
     public RecurrentKind Kind { get; }
 
     /// <summary>Parameters the optimiser updates (without the frozen second bias of SimpleRNN and LSTM).</summary>

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace RnnHelpers.Benchmarks;
 
 /// <summary>
-/// Measures the article protocol's training speed on the full training set, the FLOPs it does,
+/// Measures the article setting's training speed on the full training set, the FLOPs it does,
 /// and the share of the machine's SGEMM peak (measured in the same process) that reaches.
 /// </summary>
 public static class ThroughputBenchmark
@@ -46,7 +46,7 @@ public static class ThroughputBenchmark
     /// </summary>
     public static unsafe double MeasureStepProducts(RecurrentKind kind, int features, int hidden, int batchSize, double seconds = 0.3)
     {
-        int blocks = RowBlocks.Count(batchSize), rows = (batchSize + blocks - 1) / blocks, width = ModelFacts.Of(kind).Gates * hidden;
+        int blocks = RowBlocks.Count(batchSize), rows = Math.Min(batchSize, RowBlocks.Size(batchSize, blocks)), width = ModelFacts.Of(kind).Gates * hidden;
         var x = GC.AllocateArray<float>(rows * features, pinned: true);
         var h = GC.AllocateArray<float>(rows * hidden, pinned: true);
         var wx = GC.AllocateArray<float>(features * width, pinned: true);
@@ -78,6 +78,9 @@ public static class ThroughputBenchmark
         var started = DateTimeOffset.Now;
         var total = Stopwatch.StartNew();
         double peak = MeasureSgemmPeak();
+        double peakOneThread;
+        using (TorchRuntime.LibTorchThreads(1))
+            peakOneThread = MeasureSgemmPeak();
         log?.Invoke($"SGEMM peak: {peak:F1} GFLOP/s with {get_num_threads()} thread(s)");
 
         var results = new List<ModelBenchmark>();
@@ -110,7 +113,7 @@ public static class ThroughputBenchmark
                 ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy, profile, products));
         }
         return new BenchmarkReport(started, Results.Provenance.CpuModel(), TorchRuntime.Threads,
-            typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?", peak, results, total.Elapsed.TotalSeconds, data.TimeSteps);
+            typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?", peak, results, total.Elapsed.TotalSeconds, data.TimeSteps, SgemmPeakOneThreadGflops: peakOneThread);
     }
 
     /// <summary>Times the phases of the training step separately over a few hundred batches (after the measured epochs).</summary>

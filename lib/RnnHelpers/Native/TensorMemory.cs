@@ -14,9 +14,6 @@ internal static unsafe class TensorMemory
     public static bool IsFlat<T>(Tensor tensor) where T : unmanaged =>
         tensor.dtype == TypeOf<T>() && tensor.device_type == DeviceType.CPU && tensor.is_contiguous();
 
-    /// <summary>Whether <paramref name="tensor"/> can be read as one span of floats.</summary>
-    public static bool IsFlatFloat(Tensor tensor) => IsFlat<float>(tensor);
-
     /// <summary>The first element of a contiguous CPU tensor of <typeparamref name="T"/>; valid while the tensor lives.</summary>
     /// <exception cref="InvalidOperationException">The tensor is not contiguous, not of <typeparamref name="T"/>, or not on the CPU.</exception>
     public static T* Pointer<T>(Tensor tensor) where T : unmanaged
@@ -32,9 +29,6 @@ internal static unsafe class TensorMemory
 
     /// <summary>The tensor's elements in memory order.</summary>
     public static ReadOnlySpan<T> Span<T>(Tensor tensor) where T : unmanaged => new(Pointer<T>(tensor), checked((int)tensor.numel()));
-
-    /// <summary>The floats of a contiguous float32 CPU tensor in memory order.</summary>
-    public static ReadOnlySpan<float> Span(Tensor tensor) => Span<float>(tensor);
 
     private static ScalarType TypeOf<T>() where T : unmanaged =>
         typeof(T) == typeof(float) ? ScalarType.Float32

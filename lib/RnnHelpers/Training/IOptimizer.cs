@@ -2,7 +2,10 @@ using static TorchSharp.torch;
 
 namespace RnnHelpers.Training;
 
-/// <summary>An optimiser over a fixed list of parameters: drop the gradients, then step after each backward pass.</summary>
+/// <summary>
+/// An optimiser over a fixed list of parameters: drop the gradients, then step after each backward pass. A step updates
+/// each parameter in place (its storage never moves), which the trainer's finiteness check relies on.
+/// </summary>
 public interface IOptimizer : IDisposable
 {
     double LearningRate { get; }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RnnHelpers.Models;
+using RnnHelpers.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
 
             var output = empty(shape.Batch, shape.Hidden);
             new ReadOnlySpan<float>(workspace.State(shape.Steps), shape.Batch * shape.Hidden)
-                .CopyTo(new Span<float>(DataPointer(output), shape.Batch * shape.Hidden));
+                .CopyTo(new Span<float>(TensorMemory.Pointer(output), shape.Batch * shape.Hidden));
             if (call.KeepsActivations)
             {
                 ctx.save_for_backward([x, inputKernel, recurrentKernel, inputBias, recurrentBias]);
@@ -107,9 +108,9 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             var shape = workspace.Shape;
             var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
             using var gradient = gradOutput.contiguous();
-            nint outputGradient = (nint)DataPointer(gradient);
+            nint outputGradient = (nint)TensorMemory.Pointer(gradient);
             Tensor? dx = x.requires_grad ? empty(shape.Batch, shape.Steps, shape.Features) : null;
-            nint inputGradient = dx is null ? 0 : (nint)DataPointer(dx);
+            nint inputGradient = dx is null ? 0 : (nint)TensorMemory.Pointer(dx);
             bool recurrentBiasGradient = recurrentBias.requires_grad;
             // The recorder's array is pinned, so its address stays valid while the blocks write their rows.
             nint stepNorms = call.Recorder is { } recorder
@@ -134,14 +135,14 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
     }
 
     private static RecurrenceOperands Operands(Tensor x, Tensor inputKernel, Tensor recurrentKernel, Tensor inputBias, Tensor recurrentBias) =>
-        new((nint)DataPointer(x), (nint)DataPointer(inputKernel), (nint)DataPointer(recurrentKernel),
-            (nint)DataPointer(inputBias), (nint)DataPointer(recurrentBias));
+        new((nint)TensorMemory.Pointer(x), (nint)TensorMemory.Pointer(inputKernel), (nint)TensorMemory.Pointer(recurrentKernel),
+            (nint)TensorMemory.Pointer(inputBias), (nint)TensorMemory.Pointer(recurrentBias));
 
     /// <summary>Σ over blocks of the [rows, columns] partials, transposed to the parameter's [columns, rows].</summary>
     private static Tensor SumTransposed(int blocks, int rows, int columns, Func<int, nint> partial)
     {
         var result = zeros(columns, rows);
-        float* destination = DataPointer(result);
+        float* destination = TensorMemory.Pointer(result);
         for (int block = 0; block < blocks; block++)
         {
             float* source = (float*)partial(block);
@@ -155,18 +156,9 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
     private static Tensor Sum(int blocks, int length, Func<int, nint> partial)
     {
         var result = zeros(length);
-        var destination = new Span<float>(DataPointer(result), length);
+        var destination = new Span<float>(TensorMemory.Pointer(result), length);
         for (int block = 0; block < blocks; block++)
             System.Numerics.Tensors.TensorPrimitives.Add(destination, new ReadOnlySpan<float>((float*)partial(block), length), destination);
         return result;
-    }
-
-    /// <summary>The first element of a contiguous float32 CPU tensor; valid while the tensor lives.</summary>
-    private static float* DataPointer(Tensor tensor)
-    {
-        if (!tensor.is_contiguous() || tensor.dtype != ScalarType.Float32 || tensor.device_type != DeviceType.CPU)
-            throw new InvalidOperationException($"A fused recurrence needs contiguous float32 CPU tensors; got {tensor.dtype} on {tensor.device_type}, contiguous: {tensor.is_contiguous()}.");
-        using var storage = tensor.storage<float>();
-        return (float*)storage.data_ptr() + tensor.storage_offset();
     }
 }

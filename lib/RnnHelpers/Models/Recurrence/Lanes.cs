@@ -6,8 +6,8 @@ namespace RnnHelpers.Models.Recurrence;
 /// <summary>
 /// Runs a cell's element-wise formula over <c>count</c> consecutive floats: a <see cref="Vector{T}"/> of
 /// floats at a time (8 with AVX2, 4 with NEON), then one float at a time for the tail. Each formula is
-/// written once, generic over the lane type, instead of once per loop: the two loops used to repeat it, and a
-/// difference between them would only show for hidden sizes that are not a multiple of the vector width.
+/// written once, generic over the lane type, so the vector loop and the tail cannot drift apart (a difference
+/// between them would only show for hidden sizes that are not a multiple of the vector width).
 /// Both lane types do the same IEEE operations in the same order (no fused multiply-add), so a value comes out
 /// bit for bit the same whichever loop computes it.
 /// </summary>
@@ -16,8 +16,8 @@ internal static class Lanes
     /// <summary>
     /// Calls <c>formula.At(j, one)</c> for j = 0, W, 2W, … while a whole vector fits in <paramref name="count"/> floats,
     /// with vector lanes, then for each remaining j with scalar lanes. Inlined into the caller, so the formula's
-    /// fields live in registers and its maths compiles to the two plain loops the cells used to spell out (but for
-    /// a load the JIT no longer folds into a multiply, because the lane struct wraps it).
+    /// fields live in registers and its maths compiles to two plain loops (one load per operand: the JIT does not fold
+    /// a load wrapped in a lane struct into the multiply that uses it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TFormula>(int count, TFormula formula) where TFormula : struct, ILaneFormula

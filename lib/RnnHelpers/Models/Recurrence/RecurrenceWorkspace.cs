@@ -51,7 +51,7 @@ internal sealed unsafe class RecurrenceWorkspace
         {
             // The projection gradients of the last few steps are kept, so the weight gradients can be taken a few steps
             // at a time while those gradients are still in the second-level cache (about GradientChunkBytes a row block).
-            int rowsPerBlock = ((batch + blocks - 1) / blocks + 3) & ~3, buffers = cell.ProjectionGradientsDiffer ? 2 : 1;
+            int rowsPerBlock = RowBlocks.Size(batch, blocks), buffers = cell.ProjectionGradientsDiffer ? 2 : 1;
             GradientSteps = (int)Math.Clamp(GradientChunkBytes / ((long)Math.Max(4, rowsPerBlock) * width * sizeof(float) * buffers), 1, steps);
             inputGradient = Allocate((long)GradientSteps * batch * width);
             hiddenGradient = cell.ProjectionGradientsDiffer ? Allocate((long)GradientSteps * batch * width) : inputGradient;

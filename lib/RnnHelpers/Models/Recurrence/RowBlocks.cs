@@ -15,11 +15,16 @@ internal static class RowBlocks
     public static int Count(int batch) =>
         Math.Clamp(Math.Min(TorchRuntime.Threads, Environment.ProcessorCount), 1, Math.Max(1, batch / MinRows));
 
+    /// <summary>
+    /// Rows of each block but the last (which may have fewer): the batch split evenly, rounded up to a multiple of
+    /// four, which keeps every block on the matrix kernel's four-row path.
+    /// </summary>
+    public static int Size(int batch, int blocks) => ((batch + blocks - 1) / blocks + 3) & ~3;
+
     /// <summary>Runs <paramref name="body"/>(block, row0, row1) for each of <paramref name="blocks"/> blocks.</summary>
     public static void Run(int batch, int blocks, Action<int, int, int> body)
     {
-        // Multiples of four rows keep every block on the matrix kernel's four-row path.
-        int size = ((batch + blocks - 1) / blocks + 3) & ~3;
+        int size = Size(batch, blocks);
         BlockThreads.Run(blocks, block =>
         {
             int row0 = Math.Min(batch, block * size), row1 = Math.Min(batch, row0 + size);
