@@ -33,6 +33,12 @@ public partial class CommittedNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
+    public void No_committed_notebook_keeps_the_kernels_installed_packages_report(string name) =>
+        Assert.DoesNotContain(Cli.Outputs(Path.Combine(NotebookDir, name + ".ipynb")),
+            o => Cli.Text(o["data"]?["text/html"]).Contains("Installed Packages")); // NotebookHost --tidy removes it
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
     public void Every_chart_output_has_a_static_image_beside_it(string name)
     {
         var charts = ChartBundles(Path.Combine(NotebookDir, name + ".ipynb"));

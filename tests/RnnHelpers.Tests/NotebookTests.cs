@@ -92,6 +92,12 @@ public class NotebookTests(SmokeRunFixture smoke) : IClassFixture<SmokeRunFixtur
         });
     }
 
+    // The kernel's report of the #r "nuget:" cell is setup noise, and its Plotly.NET line reads as a chart to checks.
+    [Theory]
+    [MemberData(nameof(All))]
+    public void A_smoke_executed_notebook_keeps_no_installed_packages_report(string name) =>
+        Assert.DoesNotContain(Cli.Outputs(smoke.Executed(name)), o => Cli.Text(o["data"]?["text/html"]).Contains("Installed Packages"));
+
     [Theory]
     [MemberData(nameof(All))]
     public void A_notebook_has_no_error_output_and_every_code_cell_ran(string name)

@@ -17,6 +17,7 @@ public sealed partial class CellRecorder(int executionCount, string cellKey = ""
     private readonly JsonArray _outputs = [];
     private readonly Dictionary<string, JsonObject> _displays = [];
     private readonly Dictionary<string, JsonObject> _claimed = [];
+    private readonly HashSet<string> _packageReports = [];
 
     public string? Failure { get; private set; }
 
@@ -70,6 +71,14 @@ public sealed partial class CellRecorder(int executionCount, string cellKey = ""
                         ["data"] = Data(r.FormattedValues),
                         ["metadata"] = new JsonObject(),
                     });
+                    break;
+                // The kernel's report of a #r "nuget:" cell repeats the cell's own pinned versions; it is not the
+                // notebook's content, and left in, readers and checks would take its Plotly.NET line for a chart.
+                case DisplayedValueUpdated u when IsPackageReport(u.FormattedValues) || u.ValueId is not null && _packageReports.Contains(u.ValueId):
+                    break;
+                case DisplayedValueProduced d when IsPackageReport(d.FormattedValues):
+                    if (d.ValueId is not null)
+                        _packageReports.Add(d.ValueId);
                     break;
                 case DisplayedValueUpdated u when u.ValueId is not null && Target(u.ValueId) is { } shown:
                     shown["data"] = Data(u.FormattedValues);
@@ -125,6 +134,15 @@ public sealed partial class CellRecorder(int executionCount, string cellKey = ""
         else
             _outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = text });
     }
+
+    /// <summary>Whether an output bundle is the kernel's list of packages a <c>#r "nuget:"</c> cell installed.</summary>
+    public static bool IsPackageReport(JsonObject data) =>
+        data["text/html"] is { } html && html.ToString().Contains(PackageReportMarker);
+
+    private static bool IsPackageReport(IReadOnlyCollection<FormattedValue> values) =>
+        values.Any(v => v.MimeType == "text/html" && v.Value.Contains(PackageReportMarker));
+
+    private const string PackageReportMarker = "<strong>Installed Packages</strong>";
 
     private static string Text(IReadOnlyCollection<FormattedValue> values) =>
         values.FirstOrDefault(v => v.MimeType == "text/plain")?.Value ?? values.FirstOrDefault()?.Value ?? "";

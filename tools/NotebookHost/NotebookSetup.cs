@@ -9,7 +9,7 @@ namespace NotebookHost;
 /// <c>NotebookHost --tidy NOTEBOOK...</c> on new and existing notebooks alike):
 /// each <c>#r "nuget: NAME, VERSION"</c> takes its version from Directory.Packages.props; the first
 /// code cell checks that the library is built and says how to build it; the runner's
-/// injected-parameters cell is dropped.
+/// injected-parameters cell is dropped, and so is the kernel's installed-packages report (see CellRecorder).
 /// </summary>
 public static partial class NotebookSetup
 {
@@ -50,6 +50,14 @@ public static partial class NotebookSetup
             }
 
         var code = notebook.Cells.OfType<JsonObject>().Where(NotebookDocument.IsCode).ToList();
+        foreach (var cell in code)
+            if (cell["outputs"] is JsonArray outputs)
+                for (int i = outputs.Count - 1; i >= 0; i--)
+                    if (outputs[i]?["data"] is JsonObject data && CellRecorder.IsPackageReport(data))
+                    {
+                        outputs.RemoveAt(i);
+                        changes.Add("removed the kernel's installed-packages report");
+                    }
         if (code.Count > 0 && !NotebookDocument.Source(code[0]).Contains(BuildCheckMarker))
         {
             code[0]["source"] = BuildCheck + NotebookDocument.Source(code[0]);
