@@ -8,13 +8,14 @@ namespace RnnHelpers.Tests;
 
 /// <summary>
 /// The recurrence kernels over every tile and tail: <see cref="SmallGemm"/> for every row count 1..9 (two four-row
-/// tiles and every remainder) and every column count 1..3W+1 (W = <see cref="Vector{T}.Count"/>: every vector tile
-/// and scalar tail), with guard memory around and between the rows; the cells through the fused layer for every
-/// hidden size 1..3W+1 against libtorch; and what NaN and infinity do (see <see cref="IRecurrentCell"/>).
+/// tiles and every remainder) and every column count 1..3W+1 (W = <see cref="Lanes.Width"/>, the lane the kernels run
+/// on: every vector tile and scalar tail), with guard memory around and between the rows; both vector lanes this
+/// machine runs fast give the same bits; the cells through the fused layer for every hidden size 1..3W+1 against
+/// libtorch; and what NaN and infinity do (see <see cref="IRecurrentCell"/>).
 /// </summary>
 public class KernelTests
 {
-    private static int W => Vector<float>.Count;
+    private static int W => Lanes.Width;
 
     // A finite value no product or sum in these tests produces: a write out of bounds shows as a changed canary.
     private const float Canary = -7777.25f;
@@ -86,7 +87,7 @@ public class KernelTests
     {
         var data = new TheoryData<RecurrentKind, int>();
         foreach (var kind in new[] { RecurrentKind.SimpleRnn, RecurrentKind.Lstm, RecurrentKind.Gru })
-            for (int hidden = 1; hidden <= 3 * Vector<float>.Count + 1; hidden++)
+            for (int hidden = 1; hidden <= 3 * Lanes.Width + 1; hidden++)
                 data.Add(kind, hidden);
         return data;
     }
@@ -205,19 +206,30 @@ public class KernelTests
     }
 
     /// <summary>
-    /// The premise of writing each derivative once: a formula gives the same bits on vector lanes as on scalar lanes,
-    /// so an element's value does not depend on whether it falls in a full vector or the tail.
+    /// The premise of writing each derivative once: a formula gives the same bits on vector lanes (<see cref="Vector{T}"/>
+    /// and 512-bit) as on scalar lanes, so an element's value depends neither on whether it falls in a full vector or the
+    /// tail nor on the machine's vector width. (Without AVX-512, 512-bit vectors run in software, slowly but exactly.)
     /// </summary>
-    [Fact]
-    public unsafe void Vector_and_scalar_lanes_give_the_same_bits()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Vector_and_scalar_lanes_give_the_same_bits(bool wide)
     {
-        int count = 3 * W + 5;
+        if (wide)
+            AssertLaneMatchesScalar<Vector512Lane>();
+        else
+            AssertLaneMatchesScalar<VectorLane>();
+    }
+
+    private static unsafe void AssertLaneMatchesScalar<TLane>() where TLane : struct, ILane<TLane>
+    {
+        int count = 3 * TLane.Count + 5;
         var random = new Random(31);
         float[] Random() => [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2 - 1) * Math.Pow(10, random.Next(-8, 9))))];
         float[] a = Random(), b = Random(), laned = new float[count], scalar = new float[count];
         fixed (float* pa = a, pb = b, pl = laned, ps = scalar)
         {
-            Lanes.Run(count, new Sample(pa, pb, pl));
+            Lanes.Run<Sample, TLane>(count, new Sample(pa, pb, pl));
             var reference = new Sample(pa, pb, ps);
             for (int j = 0; j < count; j++)
                 reference.At(j, ScalarLane.One);
@@ -253,29 +265,47 @@ public class KernelTests
     /// A rows × columns float matrix with row stride <c>stride</c> in native memory, random in [−1, 1), with canaries in
     /// the stride gaps and in <see cref="Guard"/> floats before and after.
     /// </summary>
-    public static TheoryData<int> BandRows() => [1, 4, 5, 9, 31, 32, 33, 70];
+    public static TheoryData<int, bool> BandRows()
+    {
+        var data = new TheoryData<int, bool>();
+        foreach (int m in new[] { 1, 4, 5, 9, 31, 32, 33, 70 })
+        {
+            data.Add(m, false);
+            data.Add(m, true);
+        }
+        return data;
+    }
 
     /// <summary>
     /// What the stored runs rely on: every element of C is one chain of fused multiply-adds in increasing inner index,
     /// started from zero, from C, or from the bias row, whatever the tiling (row bands of 32, column panels, tails).
     /// So <c>MultiplyAddRow</c> equals the scalar chain started from the bias, and the segmented product over T steps
     /// (taken last step first, as the backward pass does) equals T transposed products one after another, bit for bit.
+    /// Both vector lanes (<see cref="Vector{T}"/> and 512-bit) are checked, so a machine's vector width never changes a run.
     /// </summary>
     [Theory]
     [MemberData(nameof(BandRows))]
-    public unsafe void Bias_started_and_segmented_products_equal_the_scalar_chain_bit_for_bit(int m)
+    public void Bias_started_and_segmented_products_equal_the_scalar_chain_bit_for_bit(int m, bool wide)
+    {
+        if (wide)
+            AssertProductsEqualScalarChain<Vector512Lane>(m);
+        else
+            AssertProductsEqualScalarChain<VectorLane>(m);
+    }
+
+    private static unsafe void AssertProductsEqualScalarChain<TLane>(int m) where TLane : struct, ILane<TLane>
     {
         var random = new Random(100 + m);
         foreach (int k in new[] { 7, 64 })
-            for (int n = 1; n <= 3 * W + 1; n++)
+            for (int n = 1; n <= 3 * TLane.Count + 1; n++)
             {
-                string at = $"m {m}, n {n}, k {k}";
+                string at = $"{typeof(TLane).Name}, m {m}, n {n}, k {k}";
                 int lda = k + 3, ldc = n + 2;
                 using var a = new GuardedMatrix(m, k, lda, random);
                 using var b = new GuardedMatrix(k, n, n + 5, random);
                 using var bias = new GuardedMatrix(1, n, n, random);
                 using var c = new GuardedMatrix(m, n, ldc, random);
-                SmallGemm.MultiplyAddRow(a.Data, lda, b.Data, n + 5, bias.Data, c.Data, ldc, m, n, k);
+                SmallGemm<TLane>.MultiplyAddRow(a.Data, lda, b.Data, n + 5, bias.Data, c.Data, ldc, m, n, k);
                 c.AssertCanaries(at);
                 for (int i = 0; i < m; i++)
                     for (int j = 0; j < n; j++)
@@ -298,8 +328,8 @@ public class KernelTests
                     for (int j = 0; j < n; j++)
                         once.Data[i * ldc + j] = stepwise.Data[i * ldc + j];
                 for (int step = segments - 1; step >= 0; step--)
-                    SmallGemm.MultiplyTransposedA(aSegments.Data + step * sa, m + 1, bSegments.Data + step * sb, n + 4, stepwise.Data, ldc, m, n, k, accumulate: true);
-                SmallGemm.MultiplyTransposedASegments(aSegments.Data + (segments - 1) * sa, m + 1, -sa, bSegments.Data + (segments - 1) * sb, n + 4, -sb,
+                    SmallGemm<TLane>.MultiplyTransposedA(aSegments.Data + step * sa, m + 1, bSegments.Data + step * sb, n + 4, stepwise.Data, ldc, m, n, k, accumulate: true);
+                SmallGemm<TLane>.MultiplyTransposedASegments(aSegments.Data + (segments - 1) * sa, m + 1, -sa, bSegments.Data + (segments - 1) * sb, n + 4, -sb,
                     segments, once.Data, ldc, m, n, k);
                 once.AssertCanaries(at);
                 for (int i = 0; i < m; i++)

@@ -1,11 +1,12 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace RnnHelpers.Models.Recurrence;
 
 /// <summary>
-/// Runs a cell's element-wise formula over <c>count</c> consecutive floats: a <see cref="Vector{T}"/> of
-/// floats at a time (8 with AVX2, 4 with NEON), then one float at a time for the tail. Each formula is
+/// Runs a cell's element-wise formula over <c>count</c> consecutive floats: the widest fast vector of floats at a
+/// time (<see cref="Width"/>: 16 with AVX-512, 8 with AVX2, 4 with NEON), then one float at a time for the tail. Each formula is
 /// written once, generic over the lane type, so the vector loop and the tail cannot drift apart (a difference
 /// between them would only show for hidden sizes that are not a multiple of the vector width).
 /// Both lane types do the same IEEE operations in the same order (no fused multiply-add), so a value comes out
@@ -13,6 +14,21 @@ namespace RnnHelpers.Models.Recurrence;
 /// </summary>
 internal static class Lanes
 {
+    /// <summary>
+    /// True where 512-bit vectors are fast (<see cref="Vector512.IsHardwareAccelerated"/>: AVX-512 without a clock
+    /// penalty) and <see cref="Vector{T}"/> is narrower, so <see cref="Vector512Lane"/> is the kernels' vector lane.
+    /// A JIT-time constant: the branches on it cost nothing. Which width runs never changes a result (each element is
+    /// the same operations in the same order on any lane), only the speed.
+    /// </summary>
+    public static bool Wide
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.IsHardwareAccelerated && Vector<float>.Count < Vector512<float>.Count;
+    }
+
+    /// <summary>Floats in the kernels' vector lane: 16 with AVX-512, else <see cref="Vector{T}.Count"/> (8 with AVX2, 4 with NEON).</summary>
+    public static int Width => Wide ? Vector512Lane.Count : VectorLane.Count;
+
     /// <summary>
     /// Calls <c>formula.At(j, one)</c> for j = 0, W, 2W, … while a whole vector fits in <paramref name="count"/> floats,
     /// with vector lanes, then for each remaining j with scalar lanes. Inlined into the caller, so the formula's
@@ -22,9 +38,20 @@ internal static class Lanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TFormula>(int count, TFormula formula) where TFormula : struct, ILaneFormula
     {
+        if (Wide)
+            Run<TFormula, Vector512Lane>(count, formula);
+        else
+            Run<TFormula, VectorLane>(count, formula);
+    }
+
+    /// <summary><see cref="Run{TFormula}"/> with the vector lane named: the tests run every lane type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run<TFormula, TVector>(int count, TFormula formula)
+        where TFormula : struct, ILaneFormula where TVector : struct, ILane<TVector>
+    {
         int j = 0;
-        var vectorOne = VectorLane.One;
-        for (; j + VectorLane.Count <= count; j += VectorLane.Count)
+        var vectorOne = TVector.One;
+        for (; j + TVector.Count <= count; j += TVector.Count)
             formula.At(j, vectorOne);
         var scalarOne = ScalarLane.One;
         for (; j < count; j++)
@@ -32,7 +59,7 @@ internal static class Lanes
     }
 }
 
-/// <summary>An element-wise formula over pointers it holds, run by <see cref="Lanes.Run"/>.</summary>
+/// <summary>An element-wise formula over pointers it holds, run by <see cref="Lanes.Run{TFormula}"/>.</summary>
 internal interface ILaneFormula
 {
     /// <summary>
@@ -44,9 +71,10 @@ internal interface ILaneFormula
 }
 
 /// <summary>
-/// The arithmetic a cell's derivative needs, over one float (<see cref="ScalarLane"/>) or one
-/// <see cref="Vector{T}"/> of floats (<see cref="VectorLane"/>). Static abstract members, so a formula
-/// generic over the lane compiles to plain scalar or SIMD code with no calls left.
+/// The arithmetic a cell's derivative and <see cref="SmallGemm"/> need, over one float (<see cref="ScalarLane"/>), one
+/// <see cref="Vector{T}"/> of floats (<see cref="VectorLane"/>) or one 512-bit vector (<see cref="Vector512Lane"/>).
+/// Static abstract members, so code generic over the lane compiles to plain scalar or SIMD code with no calls left.
+/// Every operation is IEEE single precision, element by element, so all lanes give the same bits.
 /// </summary>
 internal unsafe interface ILane<TSelf> where TSelf : struct, ILane<TSelf>
 {
@@ -55,6 +83,15 @@ internal unsafe interface ILane<TSelf> where TSelf : struct, ILane<TSelf>
 
     /// <summary>1 in every element.</summary>
     static abstract TSelf One { get; }
+
+    /// <summary>0 in every element.</summary>
+    static abstract TSelf Zero { get; }
+
+    /// <summary><paramref name="value"/> in every element.</summary>
+    static abstract TSelf Create(float value);
+
+    /// <summary>a·b + c rounded once, element by element (IEEE fusedMultiplyAdd).</summary>
+    static abstract TSelf FusedMultiplyAdd(TSelf a, TSelf b, TSelf c);
 
     /// <summary>Reads <see cref="Count"/> floats from <paramref name="source"/> (no alignment needed).</summary>
     static abstract TSelf Load(float* source);
@@ -83,6 +120,19 @@ internal readonly unsafe struct VectorLane : ILane<VectorLane>
         get => new(Vector<float>.One);
     }
 
+    public static VectorLane Zero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector<float>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorLane Create(float value) => new(Vector.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorLane FusedMultiplyAdd(VectorLane a, VectorLane b, VectorLane c) =>
+        new(Vector.FusedMultiplyAdd(a.value, b.value, c.value));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static VectorLane Load(float* source) => new(Vector.Load(source));
 
@@ -97,6 +147,54 @@ internal readonly unsafe struct VectorLane : ILane<VectorLane>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static VectorLane operator *(VectorLane left, VectorLane right) => new(left.value * right.value);
+}
+
+/// <summary>
+/// A 512-bit vector of 16 floats as a lane: twice <see cref="Vector{T}"/>'s width on AVX-512 machines, where .NET keeps
+/// <see cref="Vector{T}"/> at 256 bits unless told otherwise. Used only where <see cref="Lanes.Wide"/> holds.
+/// </summary>
+internal readonly unsafe struct Vector512Lane : ILane<Vector512Lane>
+{
+    private readonly Vector512<float> value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector512Lane(Vector512<float> value) => this.value = value;
+
+    public static int Count => Vector512<float>.Count;
+
+    public static Vector512Lane One
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector512<float>.One);
+    }
+
+    public static Vector512Lane Zero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector512<float>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane Create(float value) => new(Vector512.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane FusedMultiplyAdd(Vector512Lane a, Vector512Lane b, Vector512Lane c) =>
+        new(Vector512.FusedMultiplyAdd(a.value, b.value, c.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane Load(float* source) => new(Vector512.Load(source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(float* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane operator +(Vector512Lane left, Vector512Lane right) => new(left.value + right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane operator -(Vector512Lane left, Vector512Lane right) => new(left.value - right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane operator *(Vector512Lane left, Vector512Lane right) => new(left.value * right.value);
 }
 
 /// <summary>One float as a lane.</summary>
@@ -114,6 +212,19 @@ internal readonly unsafe struct ScalarLane : ILane<ScalarLane>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => new(1f);
     }
+
+    public static ScalarLane Zero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(0f);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarLane Create(float value) => new(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarLane FusedMultiplyAdd(ScalarLane a, ScalarLane b, ScalarLane c) =>
+        new(MathF.FusedMultiplyAdd(a.value, b.value, c.value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ScalarLane Load(float* source) => new(*source);

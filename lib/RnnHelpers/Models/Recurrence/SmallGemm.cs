@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -10,10 +10,56 @@ namespace RnnHelpers.Models.Recurrence;
 /// Every element of C is one chain of fused multiply-adds over the inner index in increasing order, started
 /// from zero, from C, or from a bias row; tiling, loop order and vector width never change that chain, so
 /// the result is the same bit for bit whatever the shape (the tests compare it with a sequential reference).
+/// Runs on the widest fast vector lane (<see cref="Lanes.Wide"/>).
 /// </summary>
 internal static unsafe class SmallGemm
 {
-    private static int W => Vector<float>.Count;
+    /// <summary>C[m×n] = A[m×k]·B[k×n], or C += A·B when <paramref name="accumulate"/>; ld* are row strides.</summary>
+    public static void Multiply(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
+    {
+        if (Lanes.Wide)
+            SmallGemm<Vector512Lane>.Multiply(a, lda, b, ldb, c, ldc, m, n, k, accumulate);
+        else
+            SmallGemm<VectorLane>.Multiply(a, lda, b, ldb, c, ldc, m, n, k, accumulate);
+    }
+
+    /// <summary>C[m×n] = bias + A[m×k]·B[k×n] with the bias row [n] added to every row first (as if C held it and accumulated).</summary>
+    public static void MultiplyAddRow(float* a, int lda, float* b, int ldb, float* bias, float* c, int ldc, int m, int n, int k)
+    {
+        if (Lanes.Wide)
+            SmallGemm<Vector512Lane>.MultiplyAddRow(a, lda, b, ldb, bias, c, ldc, m, n, k);
+        else
+            SmallGemm<VectorLane>.MultiplyAddRow(a, lda, b, ldb, bias, c, ldc, m, n, k);
+    }
+
+    /// <summary>C[m×n] (+)= Aᵀ·B where A is stored [k×m] with row stride <paramref name="lda"/>: the weight-gradient product.</summary>
+    public static void MultiplyTransposedA(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
+    {
+        if (Lanes.Wide)
+            SmallGemm<Vector512Lane>.MultiplyTransposedA(a, lda, b, ldb, c, ldc, m, n, k, accumulate);
+        else
+            SmallGemm<VectorLane>.MultiplyTransposedA(a, lda, b, ldb, c, ldc, m, n, k, accumulate);
+    }
+
+    /// <summary>C[m×n] += Σ_s A_sᵀ·B_s: see <see cref="SmallGemm{TLane}.MultiplyTransposedASegments"/>.</summary>
+    public static void MultiplyTransposedASegments(float* a, int lda, long aSegment, float* b, int ldb, long bSegment, int segments,
+        float* c, int ldc, int m, int n, int k)
+    {
+        if (Lanes.Wide)
+            SmallGemm<Vector512Lane>.MultiplyTransposedASegments(a, lda, aSegment, b, ldb, bSegment, segments, c, ldc, m, n, k);
+        else
+            SmallGemm<VectorLane>.MultiplyTransposedASegments(a, lda, aSegment, b, ldb, bSegment, segments, c, ldc, m, n, k);
+    }
+}
+
+/// <summary>
+/// <see cref="SmallGemm"/> on one vector lane type: <see cref="VectorLane"/> (<see cref="Vector{T}"/>) or
+/// <see cref="Vector512Lane"/>. The JIT compiles it once per lane, with no calls left in the inner loops. The tests run
+/// both to check that the width never changes a bit.
+/// </summary>
+internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
+{
+    private static int W => TLane.Count;
 
     /// <summary>C[m×n] = A[m×k]·B[k×n], or C += A·B when <paramref name="accumulate"/>; ld* are row strides.</summary>
     public static void Multiply(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate) =>
@@ -55,8 +101,8 @@ internal static unsafe class SmallGemm
 
         /// <summary>The chain's starting value for the vector of C at <paramref name="c"/> + <paramref name="j"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector<float> Start(float* c, int j) =>
-            Bias != null ? Vector.Load(Bias + j) : Accumulate ? Vector.Load(c + j) : Vector<float>.Zero;
+        public TLane Start(float* c, int j) =>
+            Bias != null ? TLane.Load(Bias + j) : Accumulate ? TLane.Load(c + j) : TLane.Zero;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Start(float* c, int j, bool scalar) => Bias != null ? Bias[j] : Accumulate ? c[j] : 0f;
@@ -79,7 +125,7 @@ internal static unsafe class SmallGemm
     private static void Panels(in Product p, int m, int n)
     {
         int j = 0;
-        // A narrow width that two vectors divide but three do not (64 hidden units with AVX2) runs faster
+        // A narrow width that two vectors divide but three do not (64 hidden units) runs faster
         // on the two-vector tile alone than on three-vector tiles and a rest.
         int wide = n < 16 * W && n % (3 * W) != 0 && n % (2 * W) == 0 ? 0 : n;
         for (; j + 3 * W <= wide; j += 3 * W)
@@ -110,36 +156,36 @@ internal static unsafe class SmallGemm
             OneRow(p, i, j, vectors);
     }
 
-    // Four rows by three vectors (24 columns with AVX2) keeps 12 accumulators in registers: enough
-    // independent FMAs to hide their latency, few enough to leave registers for B and the broadcast A.
-    // Vector<float> is 8 lanes with AVX2 and 4 with Arm's NEON, so the same code is fast on both.
+    // Four rows by three vectors (24 columns with AVX2, 48 with AVX-512) keeps 12 accumulators in registers: enough
+    // independent FMAs to hide their latency, few enough to leave registers for B and the broadcast A
+    // (16 vector registers with AVX2, 32 with AVX-512).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourByThree(in Product p, int i, int j)
     {
         int w = W, ldb = p.Ldb, k = p.K, cs = p.ColumnStride;
         long rs = p.RowStride;
         float* c0 = p.C + (long)i * p.Ldc, c1 = c0 + p.Ldc, c2 = c1 + p.Ldc, c3 = c2 + p.Ldc;
-        Vector<float> s00 = p.Start(c0, j), s01 = p.Start(c0, j + w), s02 = p.Start(c0, j + 2 * w);
-        Vector<float> s10 = p.Start(c1, j), s11 = p.Start(c1, j + w), s12 = p.Start(c1, j + 2 * w);
-        Vector<float> s20 = p.Start(c2, j), s21 = p.Start(c2, j + w), s22 = p.Start(c2, j + 2 * w);
-        Vector<float> s30 = p.Start(c3, j), s31 = p.Start(c3, j + w), s32 = p.Start(c3, j + 2 * w);
+        TLane s00 = p.Start(c0, j), s01 = p.Start(c0, j + w), s02 = p.Start(c0, j + 2 * w);
+        TLane s10 = p.Start(c1, j), s11 = p.Start(c1, j + w), s12 = p.Start(c1, j + 2 * w);
+        TLane s20 = p.Start(c2, j), s21 = p.Start(c2, j + w), s22 = p.Start(c2, j + 2 * w);
+        TLane s30 = p.Start(c3, j), s31 = p.Start(c3, j + w), s32 = p.Start(c3, j + 2 * w);
         for (int s = 0; s < p.Segments; s++)
         {
             float* a0 = p.A + s * p.ASegment + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
             float* bp = p.B + s * p.BSegment + j;
             for (long q = 0, ap = 0; q < k; q++, bp += ldb, ap += cs)
             {
-                var b0 = Vector.Load(bp);
-                var b1 = Vector.Load(bp + w);
-                var b2 = Vector.Load(bp + 2 * w);
-                var x = Vector.Create(a0[ap]);
-                s00 = Vector.FusedMultiplyAdd(x, b0, s00); s01 = Vector.FusedMultiplyAdd(x, b1, s01); s02 = Vector.FusedMultiplyAdd(x, b2, s02);
-                x = Vector.Create(a1[ap]);
-                s10 = Vector.FusedMultiplyAdd(x, b0, s10); s11 = Vector.FusedMultiplyAdd(x, b1, s11); s12 = Vector.FusedMultiplyAdd(x, b2, s12);
-                x = Vector.Create(a2[ap]);
-                s20 = Vector.FusedMultiplyAdd(x, b0, s20); s21 = Vector.FusedMultiplyAdd(x, b1, s21); s22 = Vector.FusedMultiplyAdd(x, b2, s22);
-                x = Vector.Create(a3[ap]);
-                s30 = Vector.FusedMultiplyAdd(x, b0, s30); s31 = Vector.FusedMultiplyAdd(x, b1, s31); s32 = Vector.FusedMultiplyAdd(x, b2, s32);
+                var b0 = TLane.Load(bp);
+                var b1 = TLane.Load(bp + w);
+                var b2 = TLane.Load(bp + 2 * w);
+                var x = TLane.Create(a0[ap]);
+                s00 = TLane.FusedMultiplyAdd(x, b0, s00); s01 = TLane.FusedMultiplyAdd(x, b1, s01); s02 = TLane.FusedMultiplyAdd(x, b2, s02);
+                x = TLane.Create(a1[ap]);
+                s10 = TLane.FusedMultiplyAdd(x, b0, s10); s11 = TLane.FusedMultiplyAdd(x, b1, s11); s12 = TLane.FusedMultiplyAdd(x, b2, s12);
+                x = TLane.Create(a2[ap]);
+                s20 = TLane.FusedMultiplyAdd(x, b0, s20); s21 = TLane.FusedMultiplyAdd(x, b1, s21); s22 = TLane.FusedMultiplyAdd(x, b2, s22);
+                x = TLane.Create(a3[ap]);
+                s30 = TLane.FusedMultiplyAdd(x, b0, s30); s31 = TLane.FusedMultiplyAdd(x, b1, s31); s32 = TLane.FusedMultiplyAdd(x, b2, s32);
             }
         }
         s00.Store(c0 + j); s01.Store(c0 + j + w); s02.Store(c0 + j + 2 * w);
@@ -154,26 +200,26 @@ internal static unsafe class SmallGemm
         int w = W, ldb = p.Ldb, k = p.K, cs = p.ColumnStride;
         long rs = p.RowStride;
         float* c0 = p.C + (long)i * p.Ldc, c1 = c0 + p.Ldc, c2 = c1 + p.Ldc, c3 = c2 + p.Ldc;
-        Vector<float> s00 = p.Start(c0, j), s01 = p.Start(c0, j + w);
-        Vector<float> s10 = p.Start(c1, j), s11 = p.Start(c1, j + w);
-        Vector<float> s20 = p.Start(c2, j), s21 = p.Start(c2, j + w);
-        Vector<float> s30 = p.Start(c3, j), s31 = p.Start(c3, j + w);
+        TLane s00 = p.Start(c0, j), s01 = p.Start(c0, j + w);
+        TLane s10 = p.Start(c1, j), s11 = p.Start(c1, j + w);
+        TLane s20 = p.Start(c2, j), s21 = p.Start(c2, j + w);
+        TLane s30 = p.Start(c3, j), s31 = p.Start(c3, j + w);
         for (int s = 0; s < p.Segments; s++)
         {
             float* a0 = p.A + s * p.ASegment + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
             float* bp = p.B + s * p.BSegment + j;
             for (long q = 0, ap = 0; q < k; q++, bp += ldb, ap += cs)
             {
-                var b0 = Vector.Load(bp);
-                var b1 = Vector.Load(bp + w);
-                var x = Vector.Create(a0[ap]);
-                s00 = Vector.FusedMultiplyAdd(x, b0, s00); s01 = Vector.FusedMultiplyAdd(x, b1, s01);
-                x = Vector.Create(a1[ap]);
-                s10 = Vector.FusedMultiplyAdd(x, b0, s10); s11 = Vector.FusedMultiplyAdd(x, b1, s11);
-                x = Vector.Create(a2[ap]);
-                s20 = Vector.FusedMultiplyAdd(x, b0, s20); s21 = Vector.FusedMultiplyAdd(x, b1, s21);
-                x = Vector.Create(a3[ap]);
-                s30 = Vector.FusedMultiplyAdd(x, b0, s30); s31 = Vector.FusedMultiplyAdd(x, b1, s31);
+                var b0 = TLane.Load(bp);
+                var b1 = TLane.Load(bp + w);
+                var x = TLane.Create(a0[ap]);
+                s00 = TLane.FusedMultiplyAdd(x, b0, s00); s01 = TLane.FusedMultiplyAdd(x, b1, s01);
+                x = TLane.Create(a1[ap]);
+                s10 = TLane.FusedMultiplyAdd(x, b0, s10); s11 = TLane.FusedMultiplyAdd(x, b1, s11);
+                x = TLane.Create(a2[ap]);
+                s20 = TLane.FusedMultiplyAdd(x, b0, s20); s21 = TLane.FusedMultiplyAdd(x, b1, s21);
+                x = TLane.Create(a3[ap]);
+                s30 = TLane.FusedMultiplyAdd(x, b0, s30); s31 = TLane.FusedMultiplyAdd(x, b1, s31);
             }
         }
         s00.Store(c0 + j); s01.Store(c0 + j + w);
@@ -188,18 +234,18 @@ internal static unsafe class SmallGemm
         int ldb = p.Ldb, k = p.K, cs = p.ColumnStride;
         long rs = p.RowStride;
         float* c0 = p.C + (long)i * p.Ldc, c1 = c0 + p.Ldc, c2 = c1 + p.Ldc, c3 = c2 + p.Ldc;
-        Vector<float> s0 = p.Start(c0, j), s1 = p.Start(c1, j), s2 = p.Start(c2, j), s3 = p.Start(c3, j);
+        TLane s0 = p.Start(c0, j), s1 = p.Start(c1, j), s2 = p.Start(c2, j), s3 = p.Start(c3, j);
         for (int s = 0; s < p.Segments; s++)
         {
             float* a0 = p.A + s * p.ASegment + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
             float* bp = p.B + s * p.BSegment + j;
             for (long q = 0, ap = 0; q < k; q++, bp += ldb, ap += cs)
             {
-                var b0 = Vector.Load(bp);
-                s0 = Vector.FusedMultiplyAdd(Vector.Create(a0[ap]), b0, s0);
-                s1 = Vector.FusedMultiplyAdd(Vector.Create(a1[ap]), b0, s1);
-                s2 = Vector.FusedMultiplyAdd(Vector.Create(a2[ap]), b0, s2);
-                s3 = Vector.FusedMultiplyAdd(Vector.Create(a3[ap]), b0, s3);
+                var b0 = TLane.Load(bp);
+                s0 = TLane.FusedMultiplyAdd(TLane.Create(a0[ap]), b0, s0);
+                s1 = TLane.FusedMultiplyAdd(TLane.Create(a1[ap]), b0, s1);
+                s2 = TLane.FusedMultiplyAdd(TLane.Create(a2[ap]), b0, s2);
+                s3 = TLane.FusedMultiplyAdd(TLane.Create(a3[ap]), b0, s3);
             }
         }
         s0.Store(c0 + j); s1.Store(c1 + j); s2.Store(c2 + j); s3.Store(c3 + j);
@@ -219,7 +265,7 @@ internal static unsafe class SmallGemm
                 float* a = p.A + s * p.ASegment + (long)i * p.RowStride;
                 float* bp = p.B + s * p.BSegment + j;
                 for (long q = 0, ap = 0; q < k; q++, bp += ldb, ap += cs)
-                    sum = Vector.FusedMultiplyAdd(Vector.Create(a[ap]), Vector.Load(bp), sum);
+                    sum = TLane.FusedMultiplyAdd(TLane.Create(a[ap]), TLane.Load(bp), sum);
             }
             sum.Store(c + j);
         }
