@@ -8,8 +8,8 @@ namespace RnnHelpers.Tests;
 
 /// <summary>
 /// The recurrence kernels over every tile and tail: <see cref="SmallGemm"/> for every row count 1..9 (two four-row
-/// tiles and every remainder) and every column count 1..3W+1 (W = <see cref="Lanes.Width"/>, the lane the kernels run
-/// on: every vector tile and scalar tail), with guard memory around and between the rows; both vector lanes this
+/// tiles and every remainder) and every column count 1..4W+1 (W = <see cref="Lanes.Width"/>, the lane the kernels run
+/// on: every vector tile, four vectors wide with AVX-512, and scalar tail), with guard memory around and between the rows; both vector lanes this
 /// machine runs fast give the same bits; the cells through the fused layer for every hidden size 1..3W+1 against
 /// libtorch; and what NaN and infinity do (see <see cref="IRecurrentCell"/>).
 /// </summary>
@@ -33,7 +33,7 @@ public class KernelTests
     }
 
     /// <summary>
-    /// C (+)= A·B (or Aᵀ·B) for every n in 1..3W+1 and k in {1, 7, 64}, against a double-precision sum of the same
+    /// C (+)= A·B (or Aᵀ·B) for every n in 1..4W+1 and k in {1, 7, 64}, against a double-precision sum of the same
     /// float inputs. Tolerance: each of the k fused multiply-adds rounds once, by at most u = 2⁻²⁴ of the running sum,
     /// and the running sum never exceeds S = |c₀| + Σ|a·b|; so |error| ≤ k·u·S, and (k + 1)·u·S leaves room for nothing
     /// but rounding. Row strides exceed the widths; the gaps and 16 floats before and after each buffer hold canaries.
@@ -44,7 +44,7 @@ public class KernelTests
     {
         var random = new Random(m * 2 + (transposedA ? 1 : 0));
         foreach (int k in new[] { 1, 7, 64 })
-            for (int n = 1; n <= 3 * W + 1; n++)
+            for (int n = 1; n <= 4 * W + 1; n++)
                 foreach (bool accumulate in new[] { false, true })
                 {
                     // A is [m×k] with row stride k + 3, or stored transposed as [k×m] with row stride m + 3.
@@ -297,7 +297,7 @@ public class KernelTests
     {
         var random = new Random(100 + m);
         foreach (int k in new[] { 7, 64 })
-            for (int n = 1; n <= 3 * TLane.Count + 1; n++)
+            for (int n = 1; n <= 4 * TLane.Count + 1; n++)
             {
                 string at = $"{typeof(TLane).Name}, m {m}, n {n}, k {k}";
                 int lda = k + 3, ldc = n + 2;

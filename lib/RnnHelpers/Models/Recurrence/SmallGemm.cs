@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -128,6 +129,10 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
         // A narrow width that two vectors divide but three do not (64 hidden units) runs faster
         // on the two-vector tile alone than on three-vector tiles and a rest.
         int wide = n < 16 * W && n % (3 * W) != 0 && n % (2 * W) == 0 ? 0 : n;
+        // With 32 vector registers (AVX-512) a four-vector tile fits: 16 accumulators, 4 of B, 1 broadcast.
+        if (Avx512F.IsSupported)
+            for (; j + 4 * W <= n; j += 4 * W)
+                Panel(p, m, j, 4);
         for (; j + 3 * W <= wide; j += 3 * W)
             Panel(p, m, j, 3);
         for (; j + 2 * W <= n; j += 2 * W)
@@ -145,7 +150,9 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
         int i = 0;
         for (; i + 4 <= m; i += 4)
         {
-            if (vectors == 3)
+            if (vectors == 4)
+                FourByFour(p, i, j);
+            else if (vectors == 3)
                 FourByThree(p, i, j);
             else if (vectors == 2)
                 FourByTwo(p, i, j);
@@ -159,6 +166,42 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
     // Four rows by three vectors (24 columns with AVX2, 48 with AVX-512) keeps 12 accumulators in registers: enough
     // independent FMAs to hide their latency, few enough to leave registers for B and the broadcast A
     // (16 vector registers with AVX2, 32 with AVX-512).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourByFour(in Product p, int i, int j)
+    {
+        int w = W, ldb = p.Ldb, k = p.K, cs = p.ColumnStride;
+        long rs = p.RowStride;
+        float* c0 = p.C + (long)i * p.Ldc, c1 = c0 + p.Ldc, c2 = c1 + p.Ldc, c3 = c2 + p.Ldc;
+        TLane s00 = p.Start(c0, j), s01 = p.Start(c0, j + w), s02 = p.Start(c0, j + 2 * w), s03 = p.Start(c0, j + 3 * w);
+        TLane s10 = p.Start(c1, j), s11 = p.Start(c1, j + w), s12 = p.Start(c1, j + 2 * w), s13 = p.Start(c1, j + 3 * w);
+        TLane s20 = p.Start(c2, j), s21 = p.Start(c2, j + w), s22 = p.Start(c2, j + 2 * w), s23 = p.Start(c2, j + 3 * w);
+        TLane s30 = p.Start(c3, j), s31 = p.Start(c3, j + w), s32 = p.Start(c3, j + 2 * w), s33 = p.Start(c3, j + 3 * w);
+        for (int s = 0; s < p.Segments; s++)
+        {
+            float* a0 = p.A + s * p.ASegment + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
+            float* bp = p.B + s * p.BSegment + j;
+            for (long q = 0, ap = 0; q < k; q++, bp += ldb, ap += cs)
+            {
+                var b0 = TLane.Load(bp);
+                var b1 = TLane.Load(bp + w);
+                var b2 = TLane.Load(bp + 2 * w);
+                var b3 = TLane.Load(bp + 3 * w);
+                var x = TLane.Create(a0[ap]);
+                s00 = TLane.FusedMultiplyAdd(x, b0, s00); s01 = TLane.FusedMultiplyAdd(x, b1, s01); s02 = TLane.FusedMultiplyAdd(x, b2, s02); s03 = TLane.FusedMultiplyAdd(x, b3, s03);
+                x = TLane.Create(a1[ap]);
+                s10 = TLane.FusedMultiplyAdd(x, b0, s10); s11 = TLane.FusedMultiplyAdd(x, b1, s11); s12 = TLane.FusedMultiplyAdd(x, b2, s12); s13 = TLane.FusedMultiplyAdd(x, b3, s13);
+                x = TLane.Create(a2[ap]);
+                s20 = TLane.FusedMultiplyAdd(x, b0, s20); s21 = TLane.FusedMultiplyAdd(x, b1, s21); s22 = TLane.FusedMultiplyAdd(x, b2, s22); s23 = TLane.FusedMultiplyAdd(x, b3, s23);
+                x = TLane.Create(a3[ap]);
+                s30 = TLane.FusedMultiplyAdd(x, b0, s30); s31 = TLane.FusedMultiplyAdd(x, b1, s31); s32 = TLane.FusedMultiplyAdd(x, b2, s32); s33 = TLane.FusedMultiplyAdd(x, b3, s33);
+            }
+        }
+        s00.Store(c0 + j); s01.Store(c0 + j + w); s02.Store(c0 + j + 2 * w); s03.Store(c0 + j + 3 * w);
+        s10.Store(c1 + j); s11.Store(c1 + j + w); s12.Store(c1 + j + 2 * w); s13.Store(c1 + j + 3 * w);
+        s20.Store(c2 + j); s21.Store(c2 + j + w); s22.Store(c2 + j + 2 * w); s23.Store(c2 + j + 3 * w);
+        s30.Store(c3 + j); s31.Store(c3 + j + w); s32.Store(c3 + j + 2 * w); s33.Store(c3 + j + 3 * w);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourByThree(in Product p, int i, int j)
     {
