@@ -75,4 +75,15 @@ public class BenchmarkTargetTests
         Assert.False(checks["gru"].Met);
         Assert.Equal("0.55", checks["gru"].Measured); // the worst pair, which the target judges
     }
+
+    // The profile's "cores at once" figure: a thread count below one is refused before any work; two threads run and report.
+    [Fact]
+    public void Step_products_refuse_zero_threads_and_measure_on_two()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ThroughputBenchmark.MeasureStepProducts(RnnHelpers.Models.RecurrentKind.Lstm, 28, 64, 64, threads: 0));
+        double one = ThroughputBenchmark.MeasureStepProducts(RnnHelpers.Models.RecurrentKind.Lstm, 28, 64, 64, threads: 1, seconds: 0.05);
+        double two = ThroughputBenchmark.MeasureStepProducts(RnnHelpers.Models.RecurrentKind.Lstm, 28, 64, 64, threads: 2, seconds: 0.05);
+        Assert.True(one > 0 && two > 0 && double.IsFinite(two), $"one thread {one}, two {two} GFLOP/s");
+    }
 }

@@ -106,7 +106,8 @@ public static class BenchCommand
     /// Where a training step's time goes, in ms per batch of the profiled batches: the batch gather, libtorch's part of
     /// the forward and backward passes (batch normalisation, dense layer, loss, autograd), the fused kernels split into the
     /// cell's element-wise maths (mean per row block) and the rest (matrix products, waiting for the slower block), and the
-    /// optimiser; last, one step's matrix products alone on one core against libtorch's SGEMM peak on one thread.
+    /// optimiser; last, one step's matrix products alone on one core against libtorch's SGEMM peak on one thread, and the
+    /// same products on every core of the run at once, in all and as a multiple of one core's figure.
     /// </summary>
     public static TextTable WhereTable(BenchmarkReport report)
     {
@@ -116,7 +117,8 @@ public static class BenchCommand
         double perCore = report.SgemmPeakOneThreadGflops > 0 ? report.SgemmPeakOneThreadGflops : report.SgemmPeakGflops / report.Threads;
         return new TextTable($"Where a training step goes (ms per batch); SGEMM peak on one thread {perCore.ToString("F1", inv)} GFLOP/s",
             ["model", "step", "data", "libtorch forward", "libtorch backward", "cell maths forward", "products and waits forward",
-             "cell maths backward", "products and waits backward", "optimiser and rest", "one step's products, one core (GFLOP/s)"],
+             "cell maths backward", "products and waits backward", "optimiser and rest", "one step's products, one core (GFLOP/s)",
+             $"the same on {report.Threads} cores at once (GFLOP/s in all)"],
             report.Models.Select(m =>
             {
                 var p = m.Profile;
@@ -126,6 +128,9 @@ public static class BenchCommand
                     F(p.CellForward), F(p.RecurrenceForward - p.CellForward), F(p.CellBackward), F(p.RecurrenceBackward - p.CellBackward),
                     F(p.Step + p.Bookkeeping),
                     $"{m.StepProductsGflopsPerCore.ToString("F1", inv)} ({(100 * m.StepProductsGflopsPerCore / perCore).ToString("F0", inv)}% of the one-thread peak)",
+                    m.StepProductsGflopsAllCores > 0 && m.StepProductsGflopsPerCore > 0
+                        ? $"{m.StepProductsGflopsAllCores.ToString("F1", inv)} ({(m.StepProductsGflopsAllCores / m.StepProductsGflopsPerCore).ToString("F2", inv)} × one core)"
+                        : "",
                 ];
             }).ToList());
     }

@@ -4,7 +4,8 @@ namespace RnnHelpers.Benchmarks;
 /// One model's measured training throughput: seconds per epoch (training only) and their median, samples per second,
 /// evaluation seconds, RSS after each epoch and the process peak (MB), FLOPs of an epoch and GFLOP/s, the share of the
 /// SGEMM peak (a fraction), test accuracy of the last epoch (a fraction), the per-batch profile, and the GFLOP/s of one
-/// step's matrix products on one core (<see cref="ThroughputBenchmark.MeasureStepProducts"/>).
+/// step's matrix products on one core and, in all, on every row block's core at once
+/// (<see cref="ThroughputBenchmark.MeasureStepProducts"/>; 0 in reports older than the figure).
 /// </summary>
 public sealed record ModelBenchmark(
     string Model,
@@ -20,4 +21,5 @@ public sealed record ModelBenchmark(
     double ShareOfSgemmPeak,
     double FinalTestAccuracy,
     BatchProfile Profile,
-    double StepProductsGflopsPerCore = 0);
+    double StepProductsGflopsPerCore = 0,
+    double StepProductsGflopsAllCores = 0);

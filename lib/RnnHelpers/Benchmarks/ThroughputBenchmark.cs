@@ -39,12 +39,39 @@ public static class ThroughputBenchmark
     }
 
     /// <summary>
-    /// GFLOP/s of the fused kernels' matrix products alone, on the calling thread (one core): the two products of one
-    /// forward step of one row block (x_t W_ihᵀ and h_{t−1} W_hhᵀ, bias first), repeated for about
-    /// <paramref name="seconds"/> s. Set against the SGEMM peak per core, it shows how much of a step's time the
-    /// products can account for.
+    /// GFLOP/s of the fused kernels' matrix products alone, summed over <paramref name="threads"/> threads that run them at
+    /// the same time, each on its own buffers: the two products of one forward step of one row block (x_t W_ihᵀ and
+    /// h_{t−1} W_hhᵀ, bias first), repeated for about <paramref name="seconds"/> s. With one thread, set against the
+    /// SGEMM peak per core, it shows how much of a step's time the products can account for; with every thread of the
+    /// run, how much of a second core's throughput the cores give when they all multiply at once (logical cores that
+    /// share floating-point units give far less than twice one core's figure).
     /// </summary>
-    public static unsafe double MeasureStepProducts(RecurrentKind kind, int features, int hidden, int batchSize, double seconds = 0.3)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
+    /// <exception cref="TimeoutException">A thread did not start or finish within a minute.</exception>
+    public static double MeasureStepProducts(RecurrentKind kind, int features, int hidden, int batchSize, int threads = 1, double seconds = 0.3)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (threads == 1)
+            return StepProductsOnThisThread(kind, features, hidden, batchSize, seconds, null);
+        var deadline = TimeSpan.FromMinutes(1);
+        using var start = new Barrier(threads);
+        var gflops = new double[threads];
+        var errors = new Exception?[threads];
+        var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
+        {
+            try { gflops[i] = StepProductsOnThisThread(kind, features, hidden, batchSize, seconds, () => start.SignalAndWait(deadline)); }
+            catch (Exception e) { errors[i] = e; }
+        }) { IsBackground = true, Name = $"step products {i}" }).ToList();
+        workers.ForEach(w => w.Start());
+        foreach (var w in workers)
+            if (!w.Join(deadline))
+                throw new TimeoutException($"A step-products thread did not finish within {deadline.TotalSeconds:F0} s.");
+        if (errors.FirstOrDefault(e => e is not null) is { } error)
+            throw error;
+        return gflops.Sum();
+    }
+
+    private static unsafe double StepProductsOnThisThread(RecurrentKind kind, int features, int hidden, int batchSize, double seconds, Func<bool>? ready)
     {
         int blocks = RowBlocks.Count(batchSize), rows = Math.Min(batchSize, RowBlocks.Size(batchSize, blocks)), width = ModelFacts.Of(kind).Gates * hidden;
         var x = GC.AllocateArray<float>(rows * features, pinned: true);
@@ -59,6 +86,9 @@ public static class ThroughputBenchmark
         double flops = 2.0 * rows * width * (features + hidden);
         fixed (float* px = x, ph = h, pwx = wx, pwh = wh, pb = bias, pc = c)
         {
+            // Every thread starts its clock together: the figure is what the cores give while all of them multiply.
+            if (ready is not null && !ready())
+                throw new TimeoutException("The step-products threads did not all start within a minute.");
             long repeats = 0;
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed.TotalSeconds < seconds || repeats < 10)
@@ -104,13 +134,15 @@ public static class ThroughputBenchmark
             }
             var profile = ProfileBatches(model, optimizer, data, options);
             double products = MeasureStepProducts(kind, data.Features, options.HiddenUnits, options.BatchSize);
-            log?.Invoke($"{kind.DisplayName()} matrix products of one step, one core: {products:F1} GFLOP/s");
+            int blocks = RowBlocks.Count(options.BatchSize);
+            double productsTogether = blocks > 1 ? MeasureStepProducts(kind, data.Features, options.HiddenUnits, options.BatchSize, blocks) : products;
+            log?.Invoke($"{kind.DisplayName()} matrix products of one step, one core: {products:F1} GFLOP/s; {blocks} core(s) at once: {productsTogether:F1} GFLOP/s in all");
             log?.Invoke($"{kind.DisplayName()} per batch: data {profile.Data:F2} ms, forward {profile.Forward:F2} ms (kernels {profile.RecurrenceForward:F2}, cell {profile.CellForward:F2}), backward {profile.Backward:F2} ms (kernels {profile.RecurrenceBackward:F2}, cell {profile.CellBackward:F2}), step {profile.Step:F2} ms, bookkeeping {profile.Bookkeeping:F2} ms");
             double median = Results.RunStatistics.Median(seconds);
             double flops = TrainFlopsPerSample(kind, data.TimeSteps, data.Features) * data.TrainCount;
             double gflops = flops / median / 1e9;
             results.Add(new ModelBenchmark(kind.Id(), epochs, seconds, median, data.TrainCount / median, evalSeconds, rss,
-                ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy, profile, products));
+                ProcessMemory.PeakRssMegabytes(), flops, gflops, gflops / peak, accuracy, profile, products, productsTogether));
         }
         return new BenchmarkReport(started, Results.Provenance.CpuModel(), TorchRuntime.Threads,
             typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?", peak, results, total.Elapsed.TotalSeconds, data.TimeSteps, SgemmPeakOneThreadGflops: peakOneThread);
