@@ -76,7 +76,8 @@ public class BenchmarkTargetTests
         Assert.Equal("0.55", checks["gru"].Measured); // the worst pair, which the target judges
     }
 
-    // The profile's "cores at once" figure: a thread count below one is refused before any work; two threads run and report.
+    // The profile's "cores at once" figure: a thread count below one is refused before any work, and two threads meet at
+    // the barrier, finish and report a finite rate within the deadline instead of hanging or throwing.
     [Fact]
     public void Step_products_refuse_zero_threads_and_measure_on_two()
     {

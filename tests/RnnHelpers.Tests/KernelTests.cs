@@ -293,6 +293,48 @@ public class KernelTests
             AssertProductsEqualScalarChain<VectorLane>(m);
     }
 
+    /// <summary>
+    /// The facade picks the widest fast lane for the machine; a run must not depend on that choice. Plain and transposed
+    /// products, with and without accumulation, over every width 1..4·16+1 and k ∈ {1, 7, 64}: the <see cref="Vector{T}"/>
+    /// lane and the 512-bit lane write the same bits.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GemmRows))]
+    public unsafe void Both_vector_lanes_give_the_same_products_bit_for_bit(int m, bool transposedA)
+    {
+        var random = new Random(300 + m * 2 + (transposedA ? 1 : 0));
+        foreach (int k in new[] { 1, 7, 64 })
+            for (int n = 1; n <= 4 * Vector512Lane.Count + 1; n++)
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    int aColumns = transposedA ? m : k, lda = aColumns + 3, ldc = n + 2;
+                    using var a = new GuardedMatrix(transposedA ? k : m, aColumns, lda, random);
+                    using var b = new GuardedMatrix(k, n, n + 5, random);
+                    using var narrow = new GuardedMatrix(m, n, ldc, random);
+                    using var wide = new GuardedMatrix(m, n, ldc, random);
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++)
+                            wide.Data[i * ldc + j] = narrow.Data[i * ldc + j];
+                    if (transposedA)
+                    {
+                        SmallGemm<VectorLane>.MultiplyTransposedA(a.Data, lda, b.Data, n + 5, narrow.Data, ldc, m, n, k, accumulate);
+                        SmallGemm<Vector512Lane>.MultiplyTransposedA(a.Data, lda, b.Data, n + 5, wide.Data, ldc, m, n, k, accumulate);
+                    }
+                    else
+                    {
+                        SmallGemm<VectorLane>.Multiply(a.Data, lda, b.Data, n + 5, narrow.Data, ldc, m, n, k, accumulate);
+                        SmallGemm<Vector512Lane>.Multiply(a.Data, lda, b.Data, n + 5, wide.Data, ldc, m, n, k, accumulate);
+                    }
+                    string at = $"m {m}, n {n}, k {k}, transposed A {transposedA}, accumulate {accumulate}";
+                    narrow.AssertCanaries(at);
+                    wide.AssertCanaries(at);
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++)
+                            Assert.True(BitConverter.SingleToInt32Bits(narrow.At(i, j)) == BitConverter.SingleToInt32Bits(wide.At(i, j)),
+                                $"C[{i},{j}]: {narrow.At(i, j)} on Vector<T>, {wide.At(i, j)} on 512-bit vectors ({at})");
+                }
+    }
+
     private static unsafe void AssertProductsEqualScalarChain<TLane>(int m) where TLane : struct, ILane<TLane>
     {
         var random = new Random(100 + m);

@@ -118,7 +118,7 @@ public static class BenchCommand
         return new TextTable($"Where a training step goes (ms per batch); SGEMM peak on one thread {perCore.ToString("F1", inv)} GFLOP/s",
             ["model", "step", "data", "libtorch forward", "libtorch backward", "cell maths forward", "products and waits forward",
              "cell maths backward", "products and waits backward", "optimiser and rest", "one step's products, one core (GFLOP/s)",
-             $"the same on {report.Threads} cores at once (GFLOP/s in all)"],
+             "the same on every row block's core at once (GFLOP/s in all)"],
             report.Models.Select(m =>
             {
                 var p = m.Profile;
@@ -157,7 +157,8 @@ public static class BenchCommand
     private static string Generated(BenchmarkReport report, TextTable table)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"Run of {report.StartedAt:yyyy-MM-dd HH:mm} on {report.Cpu}, TorchSharp {report.TorchSharpVersion}, {report.Threads} thread(s); " +
+        string lanes = report.VectorFloats > 0 ? $", kernels on vectors of {report.VectorFloats} floats" : "";
+        sb.AppendLine($"Run of {report.StartedAt:yyyy-MM-dd HH:mm} on {report.Cpu}, TorchSharp {report.TorchSharpVersion}, {report.Threads} thread(s){lanes}; " +
                       $"all models {report.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s in total for {report.Models[0].Epochs} epoch(s) each.");
         sb.AppendLine();
         sb.Append(table.ToMarkdown());

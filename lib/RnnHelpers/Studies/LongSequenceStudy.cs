@@ -43,7 +43,7 @@ public sealed record LongSequenceStudy
     /// <summary>Hidden units H of every model.</summary>
     public int HiddenUnits { get; init; } = 64;
 
-    /// <summary>One kernel thread, so the committed runs reproduce bit for bit on any machine.</summary>
+    /// <summary>One kernel thread, so the committed runs reproduce bit for bit whatever the machine's core count (see docs/notation.md, Threads).</summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>T of the permuted-pixel runs.</summary>

@@ -10,12 +10,12 @@ namespace RnnHelpers.Studies;
 /// Is the article's ranking an artefact of its one setting? The grid that asks it: the three models under plain SGD at
 /// several learning rates, under SGD with momentum and Adam at their usual rates, and at widths that give every model
 /// about the LSTM's and about the GRU's parameter count; each at <see cref="Seeds"/>, all with one <see cref="Budget"/>
-/// and one thread (so a stored run reproduces on any machine). The notebook <c>08-sensitivity</c> and the CLI verb
+/// and one thread (so a stored run reproduces whatever the machine's core count). The notebook <c>08-sensitivity</c> and the CLI verb
 /// <c>study</c> both walk this grid, so they look up and store the same run keys.
 /// </summary>
 public sealed record SensitivityStudy(string Dataset, StudyBudget Budget, IReadOnlyList<int> Seeds, IReadOnlyList<StudySetting> Settings)
 {
-    /// <summary>Threads of every run: one, as in every notebook, so committed runs reproduce on any machine.</summary>
+    /// <summary>Threads of every run: one, as in every notebook, so committed runs reproduce whatever the machine's core count.</summary>
     public const int Threads = 1;
 
     /// <summary>Learning rates of plain SGD in the study (the article's is 0.01).</summary>

@@ -9,8 +9,8 @@ namespace RnnHelpers.Models.Recurrence;
 /// time (<see cref="Width"/>: 16 with AVX-512, 8 with AVX2, 4 with NEON), then one float at a time for the tail. Each formula is
 /// written once, generic over the lane type, so the vector loop and the tail cannot drift apart (a difference
 /// between them would only show for hidden sizes that are not a multiple of the vector width).
-/// Both lane types do the same IEEE operations in the same order (no fused multiply-add), so a value comes out
-/// bit for bit the same whichever loop computes it.
+/// Every lane type does the same IEEE operations in the same order (the cells' formulas use no fused multiply-add), so
+/// a value comes out bit for bit the same whichever loop, and whichever vector width, computes it.
 /// </summary>
 internal static class Lanes
 {

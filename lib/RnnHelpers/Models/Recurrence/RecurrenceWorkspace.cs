@@ -129,8 +129,8 @@ internal sealed unsafe class RecurrenceWorkspace
     public float* InputBiasGradient(int block) => inputBiasGradients + (long)block * Shape.Width;
     public float* RecurrentBiasGradient(int block) => recurrentBiasGradients + (long)block * Shape.Width;
 
-    // Each buffer starts on a 64-byte boundary (a cache line, and one 512-bit vector): the pinned heap aligns arrays to
-    // 16 bytes only, and a 64-byte vector that straddles two cache lines costs two accesses.
+    // Each buffer starts on a 64-byte boundary (a cache line, and one 512-bit vector): the pinned heap promises only
+    // pointer-size alignment, and a 64-byte vector that straddles two cache lines costs two accesses.
     private const int AlignmentFloats = 64 / sizeof(float);
 
     private float* Allocate(long length)

@@ -109,7 +109,7 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
         public float Start(float* c, int j, bool scalar) => Bias != null ? Bias[j] : Accumulate ? c[j] : 0f;
     }
 
-    // Rows in bands of RowBand, column panels inside: a panel of B (k × up to three vectors) and the band's rows of A
+    // Rows in bands of RowBand, column panels inside: a panel of B (k × up to four vectors) and the band's rows of A
     // stay in the first-level cache while every block of four rows passes over the panel, instead of all of B streaming
     // through once per block of rows (evaluation runs a thousand rows a block).
     private const int RowBand = 32;
@@ -126,14 +126,14 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
     private static void Panels(in Product p, int m, int n)
     {
         int j = 0;
-        // A narrow width that two vectors divide but three do not (64 hidden units) runs faster
-        // on the two-vector tile alone than on three-vector tiles and a rest.
-        int wide = n < 16 * W && n % (3 * W) != 0 && n % (2 * W) == 0 ? 0 : n;
         // With 32 vector registers (AVX-512) a four-vector tile fits: 16 accumulators, 4 of B, 1 broadcast.
         if (Avx512F.IsSupported)
             for (; j + 4 * W <= n; j += 4 * W)
                 Panel(p, m, j, 4);
-        for (; j + 3 * W <= wide; j += 3 * W)
+        // Without it, a narrow width that two vectors divide but three do not (64 hidden units' 256 gate columns with
+        // AVX2) runs faster on the two-vector tile alone than on three-vector tiles and a rest.
+        int threeVectorEnd = n < 16 * W && n % (3 * W) != 0 && n % (2 * W) == 0 ? 0 : n;
+        for (; j + 3 * W <= threeVectorEnd; j += 3 * W)
             Panel(p, m, j, 3);
         for (; j + 2 * W <= n; j += 2 * W)
             Panel(p, m, j, 2);
@@ -163,9 +163,8 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
             OneRow(p, i, j, vectors);
     }
 
-    // Four rows by three vectors (24 columns with AVX2, 48 with AVX-512) keeps 12 accumulators in registers: enough
-    // independent FMAs to hide their latency, few enough to leave registers for B and the broadcast A
-    // (16 vector registers with AVX2, 32 with AVX-512).
+    // Four rows by four vectors (64 columns with AVX-512) keeps 16 accumulators in registers, which only AVX-512's 32
+    // vector registers leave room for beside B's four vectors and the broadcast A.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourByFour(in Product p, int i, int j)
     {
@@ -202,6 +201,8 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
         s30.Store(c3 + j); s31.Store(c3 + j + w); s32.Store(c3 + j + 2 * w); s33.Store(c3 + j + 3 * w);
     }
 
+    // Four rows by three vectors (24 columns with AVX2, 48 with AVX-512) keeps 12 accumulators in registers: enough
+    // independent FMAs to hide their latency, few enough to leave AVX2's 16 registers room for B and the broadcast A.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourByThree(in Product p, int i, int j)
     {
