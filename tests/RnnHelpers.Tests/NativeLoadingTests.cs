@@ -86,4 +86,14 @@ public class NativeLoadingTests
             return; // restored elsewhere
         Assert.Equal("2.10.0", TorchRuntime.RequiredLibTorchVersion(root, version));
     }
+
+    // The bench keeps libtorch's LSTM in its fast mode by telling glibc to keep freed memory; on this project's Linux
+    // machines (glibc) both settings must take, or the peer's times fall back to the luck of the run.
+    [Fact]
+    public void Glibc_accepts_the_allocator_settings_the_bench_asks_for()
+    {
+        if (GlibcMalloc.Version() is null)
+            return; // not Linux, or another C library: the bench says so in its log and leaves the allocator alone
+        Assert.True(GlibcMalloc.KeepFreedMemory());
+    }
 }

@@ -144,7 +144,8 @@ public static class BenchCommand
         var inv = CultureInfo.InvariantCulture;
         string Seconds(IReadOnlyList<double> s) => s.Count == 0 ? "" : string.Join(" / ", s.Select(v => v.ToString("F2", inv)));
         string Loss(double? v) => v is { } x ? x.ToString("F4", inv) : "";
-        return new TextTable($"Against libtorch's own modules, {peer.Threads} thread(s) each, {peer.Pairs} epoch(s) each side in turn",
+        string allocator = peer.KeepsFreedMemory ? ", glibc keeping freed memory" : "";
+        return new TextTable($"Against libtorch's own modules, {peer.Threads} thread(s) each, {peer.Pairs} epoch(s) each side in turn{allocator}",
             ["model", "fused s / epoch", "libtorch s / epoch", "fused ÷ libtorch per pair", "median ratio", "train loss of the last epoch (fused / libtorch)"],
             peer.Models.Select(m => (IReadOnlyList<string>)
             [

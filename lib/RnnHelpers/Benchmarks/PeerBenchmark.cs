@@ -33,6 +33,9 @@ public static class PeerBenchmark
         if (threads < 1) throw new ArgumentException($"Threads must be at least 1; got {threads}.", nameof(threads));
         if (kernels == BenchKernels.Fused) throw new ArgumentException("The peer comparison needs --kernels libtorch or paired.", nameof(kernels));
         TorchRuntime.EnsureInitialized(threads);
+        // libtorch's LSTM at its best: without this it runs two to three times slower in some processes (see GlibcMalloc).
+        bool keepsFreedMemory = GlibcMalloc.KeepFreedMemory();
+        log?.Invoke(keepsFreedMemory ? "glibc keeps freed memory for this process (mallopt)" : "glibc's allocator settings unchanged (not glibc, or refused)");
         bool fusedSide = kernels == BenchKernels.Paired;
         var options = new TrainingOptions { Seed = 1, Threads = threads };
         var results = new List<PeerModelResult>();
@@ -84,7 +87,7 @@ public static class PeerBenchmark
             results.Add(new PeerModelResult(kind.Id(), fusedSeconds, stockSeconds, ratios,
                 ratios.Count > 0 ? RunStatistics.Median(ratios) : null, fusedSide ? fusedLoss : null, stockLoss));
         }
-        return new PeerReport(kernels, threads, pairs, results);
+        return new PeerReport(kernels, threads, pairs, results, keepsFreedMemory);
     }
 
     /// <summary>One training epoch over <paramref name="order"/> (or its first <paramref name="batches"/> batches): seconds and mean train loss.</summary>
