@@ -130,8 +130,8 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
         if (Avx512F.IsSupported)
             for (; j + 4 * W <= n; j += 4 * W)
                 Panel(p, m, j, 4);
-        // Without it, a narrow width that two vectors divide but three do not (64 hidden units' 256 gate columns with
-        // AVX2) runs faster on the two-vector tile alone than on three-vector tiles and a rest.
+        // Without it, a narrow width that two vectors divide but three do not (64 columns with AVX2: the SimpleRNN's
+        // gates, or dL/dh of 64 hidden units) runs faster on the two-vector tile alone than on three-vector tiles and a rest.
         int threeVectorEnd = n < 16 * W && n % (3 * W) != 0 && n % (2 * W) == 0 ? 0 : n;
         for (; j + 3 * W <= threeVectorEnd; j += 3 * W)
             Panel(p, m, j, 3);
