@@ -208,4 +208,20 @@ public class DataInspectCliTests
         Assert.Contains("compressed: gzip", output);
         Assert.Contains(RnnHelpers.Data.DatasetAcquirer.DecompressedSha256(dir.File("labels.gz")), output);
     }
+
+    // A bench option out of range is refused before any data is read or any model built: a named value, exit code 2, no trace.
+    [Theory]
+    [InlineData("--epochs", "0", "Epochs")]
+    [InlineData("--threads", "0", "Threads")]
+    [InlineData("--threads", "-2", "Threads")]
+    [InlineData("--pairs", "0", "--pairs")]
+    public void Bench_refuses_an_out_of_range_option_before_any_work(string option, string value, string named)
+    {
+        var (exit, output) = Cli.Run(TimeSpan.FromMinutes(1), "bench", "--model", "simple-rnn", option, value, "--out", Path.GetTempPath());
+        Assert.Equal(2, exit);
+        Assert.Contains(named, output);
+        Assert.Contains($"got {value}", output);
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain("SGEMM", output);
+    }
 }

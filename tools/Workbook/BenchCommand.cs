@@ -5,6 +5,7 @@ using System.Text.Json;
 using RnnHelpers.Benchmarks;
 using RnnHelpers.Data;
 using RnnHelpers.Results;
+using RnnHelpers.Training;
 
 namespace Workbook;
 
@@ -14,7 +15,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var model = SharedOptions.Model();
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per model (at least 3 to see memory after epochs 1, 2 and the last).", DefaultValueFactory = _ => 3 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per model (at least 3 to see memory after epochs 1, 2 and the last; with fewer than 3 the median is the first, slower epoch's).", DefaultValueFactory = _ => 3 };
         var threads = SharedOptions.Threads();
         var output = new Option<string>("--out") { Description = "Folder for results.json and RESULTS.md.", DefaultValueFactory = _ => Path.Combine(RepoLayout.Root, "bench") };
         var steps = new Option<int>("--steps") { Description = "Time steps each image is read as (28: the article's rows; 784: one pixel per step). Other than 28, results go to results-steps<T>.json and their own block of RESULTS.md.", DefaultValueFactory = _ => 28 };
@@ -42,6 +43,8 @@ public static class BenchCommand
         try
         {
             dataOptions.Validate();
+            // The same rules as train's, before any data is read: --epochs and --threads at least 1.
+            new TrainingOptions { Epochs = epochs, Threads = threads }.Validate();
             if (kernels != BenchKernels.Fused && pairs < 1)
                 throw new ArgumentException($"--pairs must be at least 1; got {pairs}.");
         }
