@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -26,21 +25,8 @@ internal sealed unsafe class GruCell : IRecurrentCell
     {
         int h = ws.Shape.Hidden, width = ws.Shape.Width;
         for (long row = row0; row < row0 + rows; row++)
-        {
-            var x = new ReadOnlySpan<float>(ws.InputProjection + row * width, width);
-            var p = new ReadOnlySpan<float>(ws.HiddenProjection(t) + row * width, width);
-            var a = new Span<float>(ws.Activation(t) + row * width, width);
-            var resetUpdate = a[..(2 * h)];
-            TensorPrimitives.Add(x[..(2 * h)], p[..(2 * h)], resetUpdate);
-            TensorPrimitives.Sigmoid(resetUpdate, resetUpdate);
-            var candidate = a[(2 * h)..];
-            TensorPrimitives.FusedMultiplyAdd(a[..h], p[(2 * h)..], x[(2 * h)..], candidate);
-            TensorPrimitives.Tanh(candidate, candidate);
-            // h_t = n + z ⊙ (h_{t−1} − n)
-            var state = new Span<float>(ws.State(t + 1) + row * h, h);
-            TensorPrimitives.Subtract(new ReadOnlySpan<float>(ws.State(t) + row * h, h), candidate, state);
-            TensorPrimitives.FusedMultiplyAdd(a[h..(2 * h)], state, candidate, state);
-        }
+            Lanes.Run(h, new Step(h, ws.InputProjection + row * width, ws.HiddenProjection(t) + row * width, ws.Activation(t) + row * width,
+                ws.State(t) + row * h, ws.State(t + 1) + row * h));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -52,6 +38,40 @@ internal sealed unsafe class GruCell : IRecurrentCell
             long row = row0 + i;
             Lanes.Run(h, new Gradient(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.HiddenProjection(t) + row * width,
                 ws.State(t) + row * h, ws.InputGradient(t) + row * width, ws.HiddenGradient(t) + row * width, dhPrevious + (long)i * h));
+        }
+    }
+
+    /// <summary>
+    /// One row's step forward in one pass: r and z from the sum of both projections, n = tanh(i_n + r ⊙ h_n) (one
+    /// rounding), into <c>activations</c> ([3·hidden], gate order r, z, n), then h_t = n + z ⊙ (h_{t−1} − n) (one
+    /// rounding for the sum) into <c>state</c> ([hidden]).
+    /// </summary>
+    private readonly struct Step : ILaneFormula
+    {
+        private readonly int h;
+        private readonly float* input, hidden, activations, previous, state;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Step(int h, float* input, float* hidden, float* activations, float* previous, float* state)
+        {
+            this.h = h;
+            this.input = input;
+            this.hidden = hidden;
+            this.activations = activations;
+            this.previous = previous;
+            this.state = state;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>
+        {
+            var r = Activations.Sigmoid(TLane.Load(input + j) + TLane.Load(hidden + j), one);
+            var z = Activations.Sigmoid(TLane.Load(input + h + j) + TLane.Load(hidden + h + j), one);
+            var n = Activations.Tanh(TLane.FusedMultiplyAdd(r, TLane.Load(hidden + 2 * h + j), TLane.Load(input + 2 * h + j)), one);
+            r.Store(activations + j);
+            z.Store(activations + h + j);
+            n.Store(activations + 2 * h + j);
+            TLane.FusedMultiplyAdd(z, TLane.Load(previous + j) - n, n).Store(state + j);
         }
     }
 

@@ -9,8 +9,9 @@ namespace RnnHelpers.Models.Recurrence;
 /// time (<see cref="Width"/>: 16 with AVX-512, 8 with AVX2, 4 with NEON), then one float at a time for the tail. Each formula is
 /// written once, generic over the lane type, so the vector loop and the tail cannot drift apart (a difference
 /// between them would only show for hidden sizes that are not a multiple of the vector width).
-/// Every lane type does the same IEEE operations in the same order (the cells' formulas use no fused multiply-add), so
-/// a value comes out bit for bit the same whichever loop, and whichever vector width, computes it.
+/// Every lane type does the same IEEE operations in the same order (a fused multiply-add is one rounding on every lane,
+/// a comparison mask and a select are exact), so a value comes out bit for bit the same whichever loop, and whichever
+/// vector width, computes it.
 /// </summary>
 internal static class Lanes
 {
@@ -25,6 +26,9 @@ internal static class Lanes
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => Vector512.IsHardwareAccelerated && Vector<float>.Count < Vector512<float>.Count;
     }
+
+    /// <summary>The bits of 1.0f: the exponent field's bias.</summary>
+    internal const int OneBits = 0x3F800000;
 
     /// <summary>Floats in the kernels' vector lane: 16 with AVX-512, else <see cref="Vector{T}.Count"/> (8 with AVX2, 4 with NEON).</summary>
     public static int Width => Wide ? Vector512Lane.Count : VectorLane.Count;
@@ -102,6 +106,28 @@ internal unsafe interface ILane<TSelf> where TSelf : struct, ILane<TSelf>
     static abstract TSelf operator +(TSelf left, TSelf right);
     static abstract TSelf operator -(TSelf left, TSelf right);
     static abstract TSelf operator *(TSelf left, TSelf right);
+    static abstract TSelf operator /(TSelf left, TSelf right);
+
+    /// <summary>|x|: the sign bit cleared.</summary>
+    static abstract TSelf Abs(TSelf x);
+
+    /// <summary>|value| with the sign bit of <paramref name="sign"/>.</summary>
+    static abstract TSelf CopySign(TSelf value, TSelf sign);
+
+    /// <summary>All bits set in each element where left &lt; right, else none (none for a NaN, as IEEE compares).</summary>
+    static abstract TSelf LessThan(TSelf left, TSelf right);
+
+    /// <summary>All bits set in each element where left &gt; right, else none (none for a NaN).</summary>
+    static abstract TSelf GreaterThan(TSelf left, TSelf right);
+
+    /// <summary>Bit by bit, <paramref name="whenTrue"/> where <paramref name="mask"/> is set, else <paramref name="whenFalse"/>.</summary>
+    static abstract TSelf ConditionalSelect(TSelf mask, TSelf whenTrue, TSelf whenFalse);
+
+    /// <summary>
+    /// 2ⁿ, for <paramref name="shifted"/> = 1.5·2²³ + n with n an integer in [−126, 127] (the low bits of its significand
+    /// hold n): its bits shifted left by 23 put n in the exponent field of 1.0. Integer arithmetic only, so exact.
+    /// </summary>
+    static abstract TSelf PowerOfTwo(TSelf shifted);
 }
 
 /// <summary>A <see cref="Vector{T}"/> of floats as a lane.</summary>
@@ -147,6 +173,27 @@ internal readonly unsafe struct VectorLane : ILane<VectorLane>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static VectorLane operator *(VectorLane left, VectorLane right) => new(left.value * right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorLane operator /(VectorLane left, VectorLane right) => new(left.value / right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorLane Abs(VectorLane x) => new(Vector.Abs(x.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorLane CopySign(VectorLane value, VectorLane sign) => new(Vector.CopySign(value.value, sign.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorLane LessThan(VectorLane left, VectorLane right) => new(Vector.LessThan(left.value, right.value).As<int, float>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorLane GreaterThan(VectorLane left, VectorLane right) => new(Vector.GreaterThan(left.value, right.value).As<int, float>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorLane ConditionalSelect(VectorLane mask, VectorLane whenTrue, VectorLane whenFalse) => new(Vector.ConditionalSelect(mask.value, whenTrue.value, whenFalse.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static VectorLane PowerOfTwo(VectorLane shifted) => new(((shifted.value.As<float, int>() << 23) + new Vector<int>(Lanes.OneBits)).As<int, float>());
 }
 
 /// <summary>
@@ -195,11 +242,34 @@ internal readonly unsafe struct Vector512Lane : ILane<Vector512Lane>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512Lane operator *(Vector512Lane left, Vector512Lane right) => new(left.value * right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane operator /(Vector512Lane left, Vector512Lane right) => new(left.value / right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane Abs(Vector512Lane x) => new(Vector512.Abs(x.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane CopySign(Vector512Lane value, Vector512Lane sign) => new(Vector512.CopySign(value.value, sign.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane LessThan(Vector512Lane left, Vector512Lane right) => new(Vector512.LessThan(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane GreaterThan(Vector512Lane left, Vector512Lane right) => new(Vector512.GreaterThan(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane ConditionalSelect(Vector512Lane mask, Vector512Lane whenTrue, Vector512Lane whenFalse) => new(Vector512.ConditionalSelect(mask.value, whenTrue.value, whenFalse.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane PowerOfTwo(Vector512Lane shifted) => new(((shifted.value.AsInt32() << 23) + Vector512.Create(Lanes.OneBits)).AsSingle());
 }
 
 /// <summary>One float as a lane.</summary>
 internal readonly unsafe struct ScalarLane : ILane<ScalarLane>
 {
+    private static readonly float AllBits = BitConverter.Int32BitsToSingle(-1);
+
     private readonly float value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -240,4 +310,32 @@ internal readonly unsafe struct ScalarLane : ILane<ScalarLane>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ScalarLane operator *(ScalarLane left, ScalarLane right) => new(left.value * right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarLane operator /(ScalarLane left, ScalarLane right) => new(left.value / right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarLane Abs(ScalarLane x) => new(MathF.Abs(x.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarLane CopySign(ScalarLane value, ScalarLane sign) => new(MathF.CopySign(value.value, sign.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarLane LessThan(ScalarLane left, ScalarLane right) => new(left.value < right.value ? AllBits : 0f);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarLane GreaterThan(ScalarLane left, ScalarLane right) => new(left.value > right.value ? AllBits : 0f);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarLane ConditionalSelect(ScalarLane mask, ScalarLane whenTrue, ScalarLane whenFalse) => new(Select(mask.value, whenTrue.value, whenFalse.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Select(float mask, float whenTrue, float whenFalse)
+    {
+        int bits = BitConverter.SingleToInt32Bits(mask);
+        return BitConverter.Int32BitsToSingle((bits & BitConverter.SingleToInt32Bits(whenTrue)) | (~bits & BitConverter.SingleToInt32Bits(whenFalse)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarLane PowerOfTwo(ScalarLane shifted) => new(BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(shifted.value) << 23) + Lanes.OneBits));
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -26,24 +25,8 @@ internal sealed unsafe class LstmCell : IRecurrentCell
     {
         int h = ws.Shape.Hidden, width = ws.Shape.Width;
         for (long row = row0; row < row0 + rows; row++)
-        {
-            var a = new Span<float>(ws.Activation(t) + row * width, width);
-            TensorPrimitives.Add(new ReadOnlySpan<float>(ws.InputProjection + row * width, width),
-                new ReadOnlySpan<float>(ws.HiddenProjection(t) + row * width, width), a);
-            var inputForget = a[..(2 * h)];
-            TensorPrimitives.Sigmoid(inputForget, inputForget);
-            var candidate = a[(2 * h)..(3 * h)];
-            TensorPrimitives.Tanh(candidate, candidate);
-            var output = a[(3 * h)..];
-            TensorPrimitives.Sigmoid(output, output);
-
-            var memory = new Span<float>(ws.Memory(t + 1) + row * h, h);
-            TensorPrimitives.Multiply(a[h..(2 * h)], new ReadOnlySpan<float>(ws.Memory(t) + row * h, h), memory);
-            TensorPrimitives.FusedMultiplyAdd(a[..h], candidate, memory, memory);
-            var squashed = new Span<float>(ws.MemoryActivation(t) + row * h, h);
-            TensorPrimitives.Tanh(memory, squashed);
-            TensorPrimitives.Multiply(output, squashed, new Span<float>(ws.State(t + 1) + row * h, h));
-        }
+            Lanes.Run(h, new Step(h, ws.InputProjection + row * width, ws.HiddenProjection(t) + row * width, ws.Activation(t) + row * width,
+                ws.Memory(t) + row * h, ws.Memory(t + 1) + row * h, ws.MemoryActivation(t) + row * h, ws.State(t + 1) + row * h));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -57,6 +40,48 @@ internal sealed unsafe class LstmCell : IRecurrentCell
                 ws.Memory(t) + row * h, ws.MemoryCarry + row * h, ws.InputGradient(t) + row * width));
         }
         new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
+    }
+
+    /// <summary>
+    /// One row's step forward in one pass: the four gates from the sum of both projections ([4·hidden], gate order
+    /// i, f, g, o) into <c>activations</c>, then c_t = i ⊙ g + f ⊙ c_{t−1} (one rounding for the sum), tanh(c_t) and
+    /// h_t = o ⊙ tanh(c_t), each [hidden].
+    /// </summary>
+    private readonly struct Step : ILaneFormula
+    {
+        private readonly int h;
+        private readonly float* input, hidden, activations, previousMemory, memory, squashed, state;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Step(int h, float* input, float* hidden, float* activations, float* previousMemory, float* memory, float* squashed, float* state)
+        {
+            this.h = h;
+            this.input = input;
+            this.hidden = hidden;
+            this.activations = activations;
+            this.previousMemory = previousMemory;
+            this.memory = memory;
+            this.squashed = squashed;
+            this.state = state;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>
+        {
+            var i = Activations.Sigmoid(TLane.Load(input + j) + TLane.Load(hidden + j), one);
+            var f = Activations.Sigmoid(TLane.Load(input + h + j) + TLane.Load(hidden + h + j), one);
+            var g = Activations.Tanh(TLane.Load(input + 2 * h + j) + TLane.Load(hidden + 2 * h + j), one);
+            var o = Activations.Sigmoid(TLane.Load(input + 3 * h + j) + TLane.Load(hidden + 3 * h + j), one);
+            i.Store(activations + j);
+            f.Store(activations + h + j);
+            g.Store(activations + 2 * h + j);
+            o.Store(activations + 3 * h + j);
+            var c = TLane.FusedMultiplyAdd(i, g, f * TLane.Load(previousMemory + j));
+            c.Store(memory + j);
+            var tc = Activations.Tanh(c, one);
+            tc.Store(squashed + j);
+            (o * tc).Store(state + j);
+        }
     }
 
     /// <summary>

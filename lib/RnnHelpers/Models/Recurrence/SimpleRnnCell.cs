@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 
 namespace RnnHelpers.Models.Recurrence;
 
@@ -24,10 +23,7 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
     {
         long offset = (long)row0 * ws.Shape.Hidden;
         int count = rows * ws.Shape.Hidden;
-        var state = new Span<float>(ws.State(t + 1) + offset, count);
-        TensorPrimitives.Add(new ReadOnlySpan<float>(ws.InputProjection + offset, count),
-            new ReadOnlySpan<float>(ws.HiddenProjection(t) + offset, count), state);
-        TensorPrimitives.Tanh(state, state);
+        Lanes.Run(count, new Step(ws.InputProjection + offset, ws.HiddenProjection(t) + offset, ws.State(t + 1) + offset));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -38,6 +34,24 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
         // Both projections enter the sum alike, so the workspace's hidden-projection gradient is this same buffer.
         Lanes.Run(count, new Gradient(dh, ws.State(t + 1) + offset, ws.InputGradient(t) + offset));
         new Span<float>(dhPrevious, count).Clear(); // h_{t−1} reaches h_t only through W_hh
+    }
+
+    /// <summary>h_t = tanh(input projection + hidden projection), element by element over the same [rows, hidden] block.</summary>
+    private readonly struct Step : ILaneFormula
+    {
+        private readonly float* input, hidden, state;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Step(float* input, float* hidden, float* state)
+        {
+            this.input = input;
+            this.hidden = hidden;
+            this.state = state;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane> =>
+            Activations.Tanh(TLane.Load(input + j) + TLane.Load(hidden + j), one).Store(state + j);
     }
 
     /// <summary>
