@@ -1,3 +1,4 @@
+using TorchSharp;
 using RnnHelpers.Native;
 using static TorchSharp.torch;
 
@@ -145,7 +146,8 @@ public sealed class DigitData : IDisposable
             ? [indices.Length, images.Rows, images.Columns]
             : [indices.Length, options.TimeSteps, pixels / options.TimeSteps];
         using var raw = tensor(bytes, shape, ScalarType.Byte);
-        var x = raw.to_type(ScalarType.Float32).div_(255f);
+        using var scale = 255f.ToScalar(); // held until the call returns (see KerasBatchNormalization's fields)
+        var x = raw.to_type(ScalarType.Float32).div_(scale);
         return (x, tensor(labelValues, ScalarType.Int64));
     }
 

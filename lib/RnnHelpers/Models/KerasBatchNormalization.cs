@@ -24,6 +24,9 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
     private readonly Parameter beta;
     private readonly Tensor moving_mean;
     private readonly Tensor moving_variance;
+    // Held for the layer's lifetime: a Scalar made on the fly for one call is unreachable once TorchSharp has read its
+    // handle, and the finalizer thread could free it while libtorch still reads it ("Unknown scalar type").
+    private readonly Scalar momentumScalar, complementScalar;
 
     /// <param name="units">Features normalised (the hidden units of the layer before).</param>
     /// <param name="momentum">Keras' momentum of the moving averages (0.99: each batch moves them by 1%).</param>
@@ -43,6 +46,8 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
         beta = Parameter(zeros(units));
         moving_mean = zeros(units);
         moving_variance = ones(units);
+        momentumScalar = momentum.ToScalar();
+        complementScalar = (1 - momentum).ToScalar();
         RegisterComponents();
     }
 
@@ -82,8 +87,8 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
             var detached = x.detach();
             var mean = detached.mean([0L]);
             var variance = detached.var(0L, unbiased: false);
-            moving_mean.mul_(Momentum).add_(mean, alpha: 1 - Momentum);
-            moving_variance.mul_(Momentum).add_(variance, alpha: 1 - Momentum);
+            moving_mean.mul_(momentumScalar).add_(mean, complementScalar);
+            moving_variance.mul_(momentumScalar).add_(variance, complementScalar);
         }
         return y;
     }
@@ -95,4 +100,14 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
     /// </summary>
     public Tensor Normalize(Tensor x, Tensor mean, Tensor variance) =>
         nn.functional.batch_norm(x, mean, variance, gamma, beta, training: false, momentum: 0, eps: Epsilon);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            momentumScalar.Dispose();
+            complementScalar.Dispose();
+        }
+        base.Dispose(disposing);
+    }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -34,7 +35,9 @@ internal static class KerasInitialisation
         {
             // PyTorch gate order is input, forget, cell, output: rows [H, 2H) are the forget gate.
             var bih = recurrent.named_parameters().Single(p => p.name.StartsWith("bias_ih")).parameter;
-            bih.narrow(0, model.HiddenUnits, model.HiddenUnits).fill_(1.0);
+            // A Scalar in a using lives until the call returns (see KerasBatchNormalization's fields).
+            using var one = 1.0.ToScalar();
+            bih.narrow(0, model.HiddenUnits, model.HiddenUnits).fill_(one);
         }
 
         init.xavier_uniform_(model.Dense.weight!);
