@@ -135,14 +135,20 @@ public sealed partial class CellRecorder(int executionCount, string cellKey = ""
             _outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = text });
     }
 
-    /// <summary>Whether an output bundle is the kernel's list of packages a <c>#r "nuget:"</c> cell installed.</summary>
+    /// <summary>
+    /// Whether an output bundle is the kernel's list of packages a <c>#r "nuget:"</c> cell installs, in either of its
+    /// states: "Installing Packages" while it restores, "Installed Packages" once done (a run can end with either).
+    /// </summary>
     public static bool IsPackageReport(JsonObject data) =>
-        data["text/html"] is { } html && html.ToString().Contains(PackageReportMarker);
+        data["text/html"] is { } html && IsPackageReport(html.ToString());
 
     private static bool IsPackageReport(IReadOnlyCollection<FormattedValue> values) =>
-        values.Any(v => v.MimeType == "text/html" && v.Value.Contains(PackageReportMarker));
+        values.Any(v => v.MimeType == "text/html" && IsPackageReport(v.Value));
 
-    private const string PackageReportMarker = "<strong>Installed Packages</strong>";
+    private static bool IsPackageReport(string html) => PackageReportMarkers.Any(html.Contains);
+
+    /// <summary>The headings of the kernel's package report, while installing and once installed.</summary>
+    public static readonly string[] PackageReportMarkers = ["<strong>Installing Packages</strong>", "<strong>Installed Packages</strong>"];
 
     private static string Text(IReadOnlyCollection<FormattedValue> values) =>
         values.FirstOrDefault(v => v.MimeType == "text/plain")?.Value ?? values.FirstOrDefault()?.Value ?? "";
