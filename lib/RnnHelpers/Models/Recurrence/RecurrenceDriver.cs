@@ -84,12 +84,10 @@ internal static unsafe class RecurrenceDriver
             cell.Differentiate(ws, t, row0, rows, dh, dhPrevious);
             cellTicks += Stopwatch.GetTimestamp() - started;
             SmallGemm.Multiply(dProjection, width, op.RecurrentKernel, hidden, dhPrevious, hidden, rows, hidden, width, accumulate: true);
-            for (int i = 0; i < rows; i++)
-            {
-                TensorPrimitives.Add(dInputBias, new ReadOnlySpan<float>(dInput + (long)i * width, width), dInputBias);
-                if (recurrentBiasGradient) // Keras' SimpleRNN and LSTM have no second bias: it stays frozen at zero
-                    TensorPrimitives.Add(dRecurrentBias, new ReadOnlySpan<float>(dProjection + (long)i * width, width), dRecurrentBias);
-            }
+            // Every row's projection gradient added into the bias gradients, rows in order, one register per column.
+            Lanes.Run(width, new ColumnSums(dInput, width, rows, ws.InputBiasGradient(block)));
+            if (recurrentBiasGradient) // Keras' SimpleRNN and LSTM have no second bias: it stays frozen at zero
+                Lanes.Run(width, new ColumnSums(dProjection, width, rows, ws.RecurrentBiasGradient(block)));
             if (inputGradient != null)
                 SmallGemm.Multiply(dInput, width, op.InputKernel, features, inputGradient + ((long)row0 * steps + t) * features, steps * features, rows, features, width, accumulate: false);
             float* swap = dh;
@@ -101,6 +99,35 @@ internal static unsafe class RecurrenceDriver
                 AccumulateWeightGradients(ws, op, t, Math.Min(t + ws.GradientSteps, steps) - 1, dInputKernelT, dRecurrentKernelT, row0, rows);
         }
         KernelClock.AddDifferentiate(cellTicks);
+    }
+
+    /// <summary>
+    /// sums[j] += rows[0·stride + j] + rows[1·stride + j] + … in that order, the running sum in a register: each element
+    /// the same chain as adding the rows one at a time, without a pass over the sums per row.
+    /// </summary>
+    private readonly struct ColumnSums : ILaneFormula
+    {
+        private readonly float* rows, sums;
+        private readonly int stride, count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ColumnSums(float* rows, int stride, int count, float* sums)
+        {
+            this.rows = rows;
+            this.stride = stride;
+            this.count = count;
+            this.sums = sums;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>
+        {
+            var sum = TLane.Load(sums + j);
+            float* row = rows + j;
+            for (int i = 0; i < count; i++, row += stride)
+                sum += TLane.Load(row);
+            sum.Store(sums + j);
+        }
     }
 
     /// <summary>dW_ihᵀ += Σ x_tᵀ dL/d(input projection)_t and dW_hhᵀ += Σ h_{t−1}ᵀ dL/d(hidden projection)_t for t = last … first.</summary>
