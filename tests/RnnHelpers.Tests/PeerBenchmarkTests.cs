@@ -66,10 +66,20 @@ public class PeerBenchmarkTests
             var markdown = File.ReadAllText(Path.Combine(dir, "RESULTS.md"));
             Assert.Contains("Against libtorch's own modules", markdown);
             Assert.Contains("Where a training step goes", markdown);
+            Assert.Contains("Inside the time loop", markdown);
             Assert.Contains("simple-rnn: fused ÷ libtorch time at most 0.5", markdown);
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!;
             var ratio = (double)json["peer"]!["models"]![0]!["medianRatio"]!;
             Assert.True(ratio > 0 && double.IsFinite(ratio), $"ratio {ratio}");
+            // Each product is timed inside the kernels' wall time, per row block: every part is there, with a rate, and
+            // together they fit inside that wall time (what is left is forking, joining and waiting).
+            var profile = json["models"]![0]!["profile"]!;
+            foreach (var part in new[] { "inputProjection", "hiddenProjection", "stateGradient", "weightGradients", "biasGradients" })
+                Assert.True((double)profile[part]! > 0, $"{part}: {profile[part]}");
+            foreach (var rate in new[] { "inputProjectionGflops", "hiddenProjectionGflops", "stateGradientGflops", "weightGradientsGflops" })
+                Assert.True((double)profile[rate]! is > 0 and < 10_000, $"{rate}: {profile[rate]}");
+            double wall = (double)profile["recurrenceForward"]! + (double)profile["recurrenceBackward"]!;
+            Assert.True((double)profile["kernelRest"]! >= -0.01 * wall, $"the timed parts exceed the kernels' wall time {wall} ms: {profile}");
 
             var (stockCode, stockOutput) = Cli.Run(TimeSpan.FromMinutes(5), "bench", "--model", "simple-rnn", "--train-limit", "640",
                 "--kernels", "libtorch", "--pairs", "1", "--out", dir);

@@ -70,6 +70,7 @@ public static class BenchCommand
         Console.WriteLine();
         Console.WriteLine(table.ToMarkdown());
         Console.WriteLine(WhereTable(report).ToMarkdown());
+        Console.WriteLine(LoopTable(report).ToMarkdown());
         if (report.Peer is { } peer)
             Console.WriteLine(PeerTable(peer).ToMarkdown());
         Console.WriteLine(BenchmarkTargets.Table(report).ToMarkdown());
@@ -139,6 +140,31 @@ public static class BenchCommand
     }
 
     /// <summary>
+    /// Inside the time loop, per row block (mean over the blocks, which run at once), ms per batch: each matrix product
+    /// with the GFLOP/s it reached there, the bias sums, the cell maths, and what is left of the kernels' wall time
+    /// (forking, joining and waiting for the slower block). Set against the previous table's one-core figure for one
+    /// step's forward products alone, it shows how much of that rate the products keep inside the loop.
+    /// </summary>
+    public static TextTable LoopTable(BenchmarkReport report)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string Part(double ms, double gflops) => gflops > 0 ? $"{ms.ToString("F2", inv)} ({gflops.ToString("F0", inv)})" : ms.ToString("F2", inv);
+        return new TextTable("Inside the time loop (ms per batch and row block; in brackets, GFLOP/s of that product there)",
+            ["model", "x_t W_ihᵀ", "h_{t−1} W_hhᵀ", "cell maths forward", "dL/dh_{t−1}", "weight gradients", "bias gradients", "cell maths backward",
+             "fork, join and waits"],
+            report.Models.Select(m =>
+            {
+                var p = m.Profile;
+                return (IReadOnlyList<string>)
+                [
+                    m.Model, Part(p.InputProjection, p.InputProjectionGflops), Part(p.HiddenProjection, p.HiddenProjectionGflops),
+                    p.CellForward.ToString("F2", inv), Part(p.StateGradient, p.StateGradientGflops), Part(p.WeightGradients, p.WeightGradientsGflops),
+                    p.BiasGradients.ToString("F2", inv), p.CellBackward.ToString("F2", inv), p.KernelRest.ToString("F2", inv),
+                ];
+            }).ToList());
+    }
+
+    /// <summary>
     /// The libtorch comparison: seconds per training epoch (no evaluation) of each side, pair by pair, and the fused ÷ libtorch
     /// time ratio (below 0.5: the fused kernels at least twice as fast).
     /// </summary>
@@ -168,6 +194,8 @@ public static class BenchCommand
         sb.Append(table.ToMarkdown());
         sb.AppendLine();
         sb.Append(WhereTable(report).ToMarkdown());
+        sb.AppendLine();
+        sb.Append(LoopTable(report).ToMarkdown());
         if (report.Peer is { } peer)
         {
             sb.AppendLine();

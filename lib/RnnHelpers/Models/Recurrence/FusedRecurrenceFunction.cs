@@ -138,18 +138,19 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         new((nint)TensorMemory.Pointer(x), (nint)TensorMemory.Pointer(inputKernel), (nint)TensorMemory.Pointer(recurrentKernel),
             (nint)TensorMemory.Pointer(inputBias), (nint)TensorMemory.Pointer(recurrentBias));
 
-    /// <summary>Σ over blocks of the [rows, columns] partials, transposed to the parameter's [columns, rows].</summary>
+    /// <summary>
+    /// Σ over blocks of the [rows, columns] partials, transposed to the parameter's [columns, rows]: summed into the first
+    /// block's partial, element by element in block order, then transposed once.
+    /// </summary>
     private static Tensor SumTransposed(int blocks, int rows, int columns, Func<int, nint> partial)
     {
-        var result = zeros(columns, rows);
-        float* destination = TensorMemory.Pointer(result);
-        for (int block = 0; block < blocks; block++)
-        {
-            float* source = (float*)partial(block);
-            for (int i = 0; i < rows; i++)
-                for (int j = 0; j < columns; j++)
-                    destination[(long)j * rows + i] += source[(long)i * columns + j];
-        }
+        var sum = new Span<float>((float*)partial(0), rows * columns);
+        // Started from 0 as a sum onto zeros would be: 0 + p is p, except that −0 becomes +0.
+        System.Numerics.Tensors.TensorPrimitives.Add(sum, 0f, sum);
+        for (int block = 1; block < blocks; block++)
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, new ReadOnlySpan<float>((float*)partial(block), rows * columns), sum);
+        var result = empty(columns, rows);
+        RecurrenceDriver.Transpose((float*)partial(0), rows, columns, TensorMemory.Pointer(result));
         return result;
     }
 

@@ -7,11 +7,33 @@ namespace RnnHelpers.Models.Recurrence;
 /// join (all row blocks), and, summed over the row blocks, the part each spent in the cell's element-wise maths
 /// (gate activations and their derivatives). The benchmark subtracts these from a training step to show where the
 /// time goes: libtorch's share, the cell maths, and the rest (matrix products and waiting for the slower block).
-/// A few timestamps per step; nothing else is measured.
+/// The matrix products are also timed one kind at a time (<see cref="Product"/>), summed over the row blocks, so the
+/// rest can be split into each product's time and the waits. A few timestamps per step; nothing else is measured.
 /// </summary>
 internal static class KernelClock
 {
     private static long forwardTicks, backwardTicks, activateTicks, differentiateTicks;
+    private static readonly long[] productTicks = new long[Enum.GetValues<Product>().Length];
+
+    /// <summary>The kinds of work inside the time loop that are timed apart from the cell maths.</summary>
+    public enum Product
+    {
+        /// <summary>x_t W_ihᵀ + b_ih, forward.</summary>
+        InputProjection,
+        /// <summary>h_{t−1} W_hhᵀ + b_hh, forward.</summary>
+        HiddenProjection,
+        /// <summary>dL/dh_{t−1} through W_hh, backward.</summary>
+        StateGradient,
+        /// <summary>dW_ih and dW_hh, a chunk of steps at a time, backward.</summary>
+        WeightGradients,
+        /// <summary>The bias gradients: the rows' projection gradients summed, backward.</summary>
+        BiasGradients,
+    }
+
+    /// <summary>Time in one kind of product, summed over row blocks.</summary>
+    public static TimeSpan ProductTime(Product product) => Elapsed(ref productTicks[(int)product]);
+
+    public static void AddProduct(Product product, long ticks) => Interlocked.Add(ref productTicks[(int)product], ticks);
 
     public static TimeSpan Forward => Elapsed(ref forwardTicks);
     public static TimeSpan Backward => Elapsed(ref backwardTicks);

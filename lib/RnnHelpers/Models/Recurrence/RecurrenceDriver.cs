@@ -31,19 +31,26 @@ internal static unsafe class RecurrenceDriver
         int width = ws.Shape.Width, rows = row1 - row0;
         if (rows == 0)
             return;
-        long cellTicks = 0;
+        long cellTicks = 0, inputTicks = 0, hiddenTicks = 0;
         for (int t = 0; t < steps; t++)
         {
             float* input = ws.InputProjection + (long)row0 * width;
             float* projection = ws.HiddenProjection(t) + (long)row0 * width;
+            long started = Stopwatch.GetTimestamp();
             // Step t of consecutive sequences lies steps · features apart: a strided row block.
             SmallGemm.MultiplyAddRow(op.X + ((long)row0 * steps + t) * features, steps * features, ws.InputKernelT, width, op.InputBias, input, width, rows, width, features);
+            long projected = Stopwatch.GetTimestamp();
             SmallGemm.MultiplyAddRow(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, width, op.RecurrentBias, projection, width, rows, width, hidden);
-            long started = Stopwatch.GetTimestamp();
+            long multiplied = Stopwatch.GetTimestamp();
             cell.Activate(ws, t, row0, rows);
-            cellTicks += Stopwatch.GetTimestamp() - started;
+            long activated = Stopwatch.GetTimestamp();
+            inputTicks += projected - started;
+            hiddenTicks += multiplied - projected;
+            cellTicks += activated - multiplied;
         }
         KernelClock.AddActivate(cellTicks);
+        KernelClock.AddProduct(KernelClock.Product.InputProjection, inputTicks);
+        KernelClock.AddProduct(KernelClock.Product.HiddenProjection, hiddenTicks);
     }
 
     /// <summary>
@@ -72,7 +79,7 @@ internal static unsafe class RecurrenceDriver
         Buffer.MemoryCopy(outputGradient + (long)row0 * hidden, dh, (long)rows * hidden * sizeof(float), (long)rows * hidden * sizeof(float));
         if (ws.HasMemory)
             new Span<float>(ws.MemoryCarry + (long)row0 * hidden, rows * hidden).Clear(); // the output is h_T only
-        long cellTicks = 0;
+        long cellTicks = 0, stateTicks = 0, biasTicks = 0, weightTicks = 0;
         for (int t = steps - 1; t >= 0; t--)
         {
             float* dInput = ws.InputGradient(t) + (long)row0 * width, dProjection = ws.HiddenGradient(t) + (long)row0 * width;
@@ -82,12 +89,17 @@ internal static unsafe class RecurrenceDriver
                     stepNorms[(long)(row0 + i) * steps + t] = TensorPrimitives.Norm(new ReadOnlySpan<float>(dh + (long)i * hidden, hidden));
             long started = Stopwatch.GetTimestamp();
             cell.Differentiate(ws, t, row0, rows, dh, dhPrevious);
-            cellTicks += Stopwatch.GetTimestamp() - started;
+            long differentiated = Stopwatch.GetTimestamp();
             SmallGemm.Multiply(dProjection, width, op.RecurrentKernel, hidden, dhPrevious, hidden, rows, hidden, width, accumulate: true);
+            long multiplied = Stopwatch.GetTimestamp();
             // Every row's projection gradient added into the bias gradients, rows in order, one register per column.
             Lanes.Run(width, new ColumnSums(dInput, width, rows, ws.InputBiasGradient(block)));
             if (recurrentBiasGradient) // Keras' SimpleRNN and LSTM have no second bias: it stays frozen at zero
                 Lanes.Run(width, new ColumnSums(dProjection, width, rows, ws.RecurrentBiasGradient(block)));
+            long summed = Stopwatch.GetTimestamp();
+            cellTicks += differentiated - started;
+            stateTicks += multiplied - differentiated;
+            biasTicks += summed - multiplied;
             if (inputGradient != null)
                 SmallGemm.Multiply(dInput, width, op.InputKernel, features, inputGradient + ((long)row0 * steps + t) * features, steps * features, rows, features, width, accumulate: false);
             float* swap = dh;
@@ -96,9 +108,16 @@ internal static unsafe class RecurrenceDriver
             // The weight gradients, a chunk of steps at a time once its projection gradients are complete: each element
             // is one chain over t = T−1 … 0 and the block's rows, the order a step-by-step accumulation would take.
             if (t % ws.GradientSteps == 0)
+            {
+                long chunk = Stopwatch.GetTimestamp();
                 AccumulateWeightGradients(ws, op, t, Math.Min(t + ws.GradientSteps, steps) - 1, dInputKernelT, dRecurrentKernelT, row0, rows);
+                weightTicks += Stopwatch.GetTimestamp() - chunk;
+            }
         }
         KernelClock.AddDifferentiate(cellTicks);
+        KernelClock.AddProduct(KernelClock.Product.StateGradient, stateTicks);
+        KernelClock.AddProduct(KernelClock.Product.BiasGradients, biasTicks);
+        KernelClock.AddProduct(KernelClock.Product.WeightGradients, weightTicks);
     }
 
     /// <summary>
@@ -143,11 +162,18 @@ internal static unsafe class RecurrenceDriver
             ws.HiddenGradient(last) + (long)row0 * width, width, -gradientStride, count, dRecurrentKernelT, width, hidden, width, rows);
     }
 
-    /// <summary>Writes Mᵀ of a row-major [rows, columns] matrix into a [columns, rows] one.</summary>
+    /// <summary>
+    /// Writes Mᵀ of a row-major [rows, columns] matrix into a [columns, rows] one, in 16 × 16 tiles so that the lines read
+    /// and the lines written both stay in the cache while a tile is copied (a plain double loop writes each float to
+    /// another line).
+    /// </summary>
     public static void Transpose(float* source, int rows, int columns, float* destination)
     {
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < columns; j++)
-                destination[(long)j * rows + i] = source[(long)i * columns + j];
+        const int Tile = 16;
+        for (int i0 = 0; i0 < rows; i0 += Tile)
+            for (int j0 = 0; j0 < columns; j0 += Tile)
+                for (int i = i0, iEnd = Math.Min(i0 + Tile, rows); i < iEnd; i++)
+                    for (int j = j0, jEnd = Math.Min(j0 + Tile, columns); j < jEnd; j++)
+                        destination[(long)j * rows + i] = source[(long)i * columns + j];
     }
 }
