@@ -148,7 +148,7 @@ public sealed partial class CellRecorder(int executionCount, string cellKey = ""
     private static bool IsPackageReport(string html) => PackageReportMarkers.Any(html.Contains);
 
     /// <summary>The headings of the kernel's package report, while installing and once installed.</summary>
-    public static readonly string[] PackageReportMarkers = ["<strong>Installing Packages</strong>", "<strong>Installed Packages</strong>"];
+    private static readonly string[] PackageReportMarkers = ["<strong>Installing Packages</strong>", "<strong>Installed Packages</strong>"];
 
     private static string Text(IReadOnlyCollection<FormattedValue> values) =>
         values.FirstOrDefault(v => v.MimeType == "text/plain")?.Value ?? values.FirstOrDefault()?.Value ?? "";

@@ -142,16 +142,16 @@ public static class BenchCommand
     /// <summary>
     /// Inside the time loop, per row block (mean over the blocks, which run at once), ms per batch: each matrix product
     /// with the GFLOP/s it reached there, the bias sums, the cell maths, and what is left of the kernels' wall time
-    /// (forking, joining and waiting for the slower block). Set against the previous table's one-core figure for one
+    /// (<see cref="BatchProfile.KernelRest"/>: serial work before and after the blocks, forking, joining, waiting). Set against the previous table's one-core figure for one
     /// step's forward products alone, it shows how much of that rate the products keep inside the loop.
     /// </summary>
     public static TextTable LoopTable(BenchmarkReport report)
     {
         var inv = CultureInfo.InvariantCulture;
         string Part(double ms, double gflops) => gflops > 0 ? $"{ms.ToString("F2", inv)} ({gflops.ToString("F0", inv)})" : ms.ToString("F2", inv);
-        return new TextTable("Inside the time loop (ms per batch and row block; in brackets, GFLOP/s of that product there)",
+        return new TextTable("Inside the time loop (ms per batch, per row block but the last column; in brackets, GFLOP/s of that product there)",
             ["model", "x_t W_ihᵀ", "h_{t−1} W_hhᵀ", "cell maths forward", "dL/dh_{t−1}", "weight gradients", "bias gradients", "cell maths backward",
-             "fork, join and waits"],
+             "rest of the kernels' time: serial work, fork, join, waits"],
             report.Models.Select(m =>
             {
                 var p = m.Profile;

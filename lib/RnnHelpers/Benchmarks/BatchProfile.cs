@@ -19,8 +19,9 @@ public sealed record BatchProfile(int Batches, double Data, double Forward, doub
     double InputProjectionGflops = 0, double HiddenProjectionGflops = 0, double StateGradientGflops = 0, double WeightGradientsGflops = 0)
 {
     /// <summary>
-    /// The fused kernels' wall time not accounted for by a row block's cell maths and timed products: forking, joining
-    /// and waiting for the slower block, ms per batch.
+    /// The fused kernels' wall time not accounted for by a row block's cell maths and timed parts, ms per batch: the
+    /// serial work before and after the blocks (weight transposes, clears, summing the blocks' gradients), forking,
+    /// joining and waiting for the slower block.
     /// </summary>
     public double KernelRest => RecurrenceForward + RecurrenceBackward - CellForward - CellBackward
         - InputProjection - HiddenProjection - StateGradient - WeightGradients - BiasGradients;

@@ -172,7 +172,7 @@ public static class ThroughputBenchmark
         var kernelBackward = KernelClock.Backward;
         var cellForward = KernelClock.Activate;
         var cellBackward = KernelClock.Differentiate;
-        var products = Enum.GetValues<KernelClock.Product>().Select(KernelClock.ProductTime).ToArray();
+        var parts = Enum.GetValues<KernelClock.Part>().Select(KernelClock.PartTime).ToArray();
         int blocks = RowBlocks.Count(options.BatchSize);
         var clock = Stopwatch.StartNew();
         model.train();
@@ -195,18 +195,18 @@ public static class ThroughputBenchmark
             if (++n == batches) break;
         }
         // ms per batch of one row block, and the GFLOP/s that is for the block's share of each product.
-        double Block(KernelClock.Product p) => (KernelClock.ProductTime(p) - products[(int)p]).TotalMilliseconds / n / blocks;
+        double Block(KernelClock.Part p) => (KernelClock.PartTime(p) - parts[(int)p]).TotalMilliseconds / n / blocks;
         double rows = (double)options.BatchSize / blocks, steps = data.TimeSteps, features = data.Features, hidden = model.HiddenUnits;
         double width = ModelFacts.Of(model.Kind).Gates * hidden;
         double Rate(double flops, double ms) => ms > 0 ? flops / (ms * 1e6) : 0;
-        double input = Block(KernelClock.Product.InputProjection), hiddenProjection = Block(KernelClock.Product.HiddenProjection);
-        double state = Block(KernelClock.Product.StateGradient), weights = Block(KernelClock.Product.WeightGradients);
+        double input = Block(KernelClock.Part.InputProjection), hiddenProjection = Block(KernelClock.Part.HiddenProjection);
+        double state = Block(KernelClock.Part.StateGradient), weights = Block(KernelClock.Part.WeightGradients);
         return new BatchProfile(n, tData / n, tForward / n, tBackward / n, tStep / n, tBook / n,
             (KernelClock.Forward - kernelForward).TotalMilliseconds / n,
             (KernelClock.Backward - kernelBackward).TotalMilliseconds / n,
             (KernelClock.Activate - cellForward).TotalMilliseconds / n / blocks,
             (KernelClock.Differentiate - cellBackward).TotalMilliseconds / n / blocks,
-            input, hiddenProjection, state, weights, Block(KernelClock.Product.BiasGradients),
+            input, hiddenProjection, state, weights, Block(KernelClock.Part.BiasGradients),
             Rate(2 * rows * steps * features * width, input), Rate(2 * rows * steps * hidden * width, hiddenProjection),
             Rate(2 * rows * steps * width * hidden, state), Rate(2 * rows * steps * (features + hidden) * width, weights));
     }

@@ -23,8 +23,8 @@ public sealed record SensitivityStudy(string Dataset, StudyBudget Budget, IReadO
 
     /// <summary>
     /// The study's budget: 3 epochs on the first 20,000 training images (939 steps of 64), every test image. Chosen, before
-    /// any run was timed, to keep the whole grid (22 distinct runs per seed, 3 seeds) within about 20 minutes of one core;
-    /// on a free core of the project's machine one seed's 22 runs took about 2 minutes. It is a tenth of the article's
+    /// any run was timed, to keep the whole grid (22 distinct runs per seed, 3 seeds) short on one core (each run records
+    /// its seconds per epoch). It is a tenth of the article's
     /// 10 epochs on 60,000 images, so it measures the models early in training, where the article measured them after
     /// 9,380 steps.
     /// </summary>

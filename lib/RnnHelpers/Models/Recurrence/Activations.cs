@@ -5,21 +5,22 @@ namespace RnnHelpers.Models.Recurrence;
 /// <summary>
 /// e^x, σ(x) = 1/(1 + e^−x) and tanh(x) in single precision on any lane, for the cells' forward maths: the
 /// algorithms of the Cephes Math Library's expf.c and tanhf.c (S. L. Moshier), with a fused multiply-add in each
-/// polynomial step. Float arithmetic only, so a 512-bit lane evaluates sixteen of them in the time
-/// <c>TensorPrimitives</c>' exp (which widens to double for accuracy) takes for eight.
+/// polynomial step. Float arithmetic only, so a 512-bit instruction works on sixteen of them, where
+/// <c>TensorPrimitives</c>' exp, which widens to double for accuracy, works on eight.
 /// <para>
 /// Error bounds, in units in the last place of the exact value, asserted by <c>ActivationTests</c> against double
-/// precision over a sweep of the whole float range and every float around each branch point: <see cref="Exp{TLane}"/>
-/// 1.5 ulp on [<see cref="ExpFloor"/>, <see cref="ExpCeiling"/>] (1.003 measured), <see cref="Sigmoid{TLane}"/> 3 ulp
-/// where σ(x) is a normal float (2.36 measured, for large negative x, where e^−x's error passes to 1/(1 + e^−x)), and
-/// <see cref="Tanh{TLane}"/> 2 ulp (1.33 measured, at the branch point).
+/// precision over a sweep of the whole float range and every float around each branch point (the test prints the
+/// largest error it met): <see cref="Exp{TLane}"/> 1.5 ulp on [<see cref="ExpFloor"/>, <see cref="ExpCeiling"/>],
+/// <see cref="Sigmoid{TLane}"/> 3 ulp where σ(x) is a normal float (its largest errors are at large negative x, where
+/// e^−x's error passes to 1/(1 + e^−x)), and <see cref="Tanh{TLane}"/> 2 ulp (largest at the branch point).
 /// Special values are exact: σ(+∞) = 1, σ(−∞) = 0, tanh(±∞) = ±1, tanh(±0) = ±0, and a NaN gives a NaN.
-/// Below x = −87.33, where σ(x) is under 2⁻¹²⁶ (the smallest normal float), σ returns 0; above 9.1, tanh returns 1
-/// (the float nearest tanh(x) from 9.02 on).
+/// Below x = <see cref="ExpFloor"/>, where σ(x) is under 2⁻¹²⁶ (the smallest normal float), σ returns 0; for |x| above
+/// 9.1, tanh returns ±1 with the sign of x (the float nearest tanh(x) from about 9.01 on).
 /// </para>
 /// <para>
 /// Each result is the same IEEE operations in the same order on every lane (scalar, <see cref="System.Numerics.Vector{T}"/>,
-/// 512-bit), so it is the same bits whichever lane or machine computes it.
+/// 512-bit), so it is the same bits whichever lane or machine computes it; only a NaN's payload and sign may differ
+/// between processors.
 /// </para>
 /// </summary>
 internal static class Activations
@@ -43,7 +44,7 @@ internal static class Activations
 
     /// <summary>
     /// e^x for x in [<see cref="ExpFloor"/>, <see cref="ExpCeiling"/>] or NaN (NaN in, NaN out); outside that range the
-    /// result is meaningless, so callers clamp. x = n·ln 2 + r with n = round(x·log₂e) and |r| ≤ ln2/2, then
+    /// result is meaningless, so callers clamp x or discard the result. x = n·ln 2 + r with n = round(x·log₂e) and |r| ≤ ln2/2, then
     /// e^x = 2ⁿ·(1 + r + r²·P(r)) with Cephes' degree-5 P.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -62,7 +63,7 @@ internal static class Activations
         return y * TLane.PowerOfTwo(shifted);
     }
 
-    /// <summary>σ(x) = 1/(1 + e^−x) for every float x; 0 below x = −87.33 (see the class remarks).</summary>
+    /// <summary>σ(x) = 1/(1 + e^−x) for every float x; 0 below x = <see cref="ExpFloor"/> (see the class remarks).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Sigmoid<TLane>(TLane x, TLane one) where TLane : struct, ILane<TLane>
     {

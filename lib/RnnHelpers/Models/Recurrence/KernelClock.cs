@@ -7,16 +7,16 @@ namespace RnnHelpers.Models.Recurrence;
 /// join (all row blocks), and, summed over the row blocks, the part each spent in the cell's element-wise maths
 /// (gate activations and their derivatives). The benchmark subtracts these from a training step to show where the
 /// time goes: libtorch's share, the cell maths, and the rest (matrix products and waiting for the slower block).
-/// The matrix products are also timed one kind at a time (<see cref="Product"/>), summed over the row blocks, so the
-/// rest can be split into each product's time and the waits. A few timestamps per step; nothing else is measured.
+/// The matrix products and the bias sums are also timed one kind at a time (<see cref="Part"/>), summed over the row
+/// blocks, so the rest can be split into each part's time and what is left (serial work, fork, join, waits). A few timestamps per step; nothing else is measured.
 /// </summary>
 internal static class KernelClock
 {
     private static long forwardTicks, backwardTicks, activateTicks, differentiateTicks;
-    private static readonly long[] productTicks = new long[Enum.GetValues<Product>().Length];
+    private static readonly long[] partTicks = new long[Enum.GetValues<Part>().Length];
 
     /// <summary>The kinds of work inside the time loop that are timed apart from the cell maths.</summary>
-    public enum Product
+    public enum Part
     {
         /// <summary>x_t W_ihᵀ + b_ih, forward.</summary>
         InputProjection,
@@ -30,10 +30,10 @@ internal static class KernelClock
         BiasGradients,
     }
 
-    /// <summary>Time in one kind of product, summed over row blocks.</summary>
-    public static TimeSpan ProductTime(Product product) => Elapsed(ref productTicks[(int)product]);
+    /// <summary>Time in one kind of work, summed over row blocks.</summary>
+    public static TimeSpan PartTime(Part part) => Elapsed(ref partTicks[(int)part]);
 
-    public static void AddProduct(Product product, long ticks) => Interlocked.Add(ref productTicks[(int)product], ticks);
+    public static void AddPart(Part part, long ticks) => Interlocked.Add(ref partTicks[(int)part], ticks);
 
     public static TimeSpan Forward => Elapsed(ref forwardTicks);
     public static TimeSpan Backward => Elapsed(ref backwardTicks);

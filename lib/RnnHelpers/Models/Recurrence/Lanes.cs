@@ -68,17 +68,19 @@ internal interface ILaneFormula
 {
     /// <summary>
     /// Reads and writes the <c>TLane.Count</c> floats from float index <paramref name="j"/> of each pointer.
-    /// <paramref name="one"/> is 1 in every element, made by the driver before its loop: the JIT rebuilds a
-    /// constant vector made inside the loop body on every iteration instead of keeping it in a register.
+    /// <paramref name="one"/> is 1 in every element, made by the driver before its loop: made inside the loop body,
+    /// the JIT rebuilt it on every iteration instead of keeping it in a register.
     /// </summary>
     void At<TLane>(int j, TLane one) where TLane : struct, ILane<TLane>;
 }
 
 /// <summary>
-/// The arithmetic a cell's derivative and <see cref="SmallGemm"/> need, over one float (<see cref="ScalarLane"/>), one
-/// <see cref="Vector{T}"/> of floats (<see cref="VectorLane"/>) or one 512-bit vector (<see cref="Vector512Lane"/>).
-/// Static abstract members, so code generic over the lane compiles to plain scalar or SIMD code with no calls left.
-/// Every operation is IEEE single precision, element by element, so all lanes give the same bits.
+/// The arithmetic the cells' maths (their activations included, <see cref="Activations"/>) and <see cref="SmallGemm"/>
+/// need, over one float (<see cref="ScalarLane"/>), one <see cref="Vector{T}"/> of floats (<see cref="VectorLane"/>) or one
+/// 512-bit vector (<see cref="Vector512Lane"/>). Static abstract members, so code generic over the lane compiles to plain
+/// scalar or SIMD code with no calls left. Every operation works element by element: IEEE single-precision arithmetic,
+/// or exact bit operations (comparison masks, select, sign, <see cref="ILane{TSelf}.PowerOfTwo"/>), so all lanes give
+/// the same bits for every input but a NaN's payload.
 /// </summary>
 internal unsafe interface ILane<TSelf> where TSelf : struct, ILane<TSelf>
 {

@@ -49,8 +49,8 @@ internal static unsafe class RecurrenceDriver
             cellTicks += activated - multiplied;
         }
         KernelClock.AddActivate(cellTicks);
-        KernelClock.AddProduct(KernelClock.Product.InputProjection, inputTicks);
-        KernelClock.AddProduct(KernelClock.Product.HiddenProjection, hiddenTicks);
+        KernelClock.AddPart(KernelClock.Part.InputProjection, inputTicks);
+        KernelClock.AddPart(KernelClock.Part.HiddenProjection, hiddenTicks);
     }
 
     /// <summary>
@@ -115,9 +115,9 @@ internal static unsafe class RecurrenceDriver
             }
         }
         KernelClock.AddDifferentiate(cellTicks);
-        KernelClock.AddProduct(KernelClock.Product.StateGradient, stateTicks);
-        KernelClock.AddProduct(KernelClock.Product.BiasGradients, biasTicks);
-        KernelClock.AddProduct(KernelClock.Product.WeightGradients, weightTicks);
+        KernelClock.AddPart(KernelClock.Part.StateGradient, stateTicks);
+        KernelClock.AddPart(KernelClock.Part.BiasGradients, biasTicks);
+        KernelClock.AddPart(KernelClock.Part.WeightGradients, weightTicks);
     }
 
     /// <summary>
