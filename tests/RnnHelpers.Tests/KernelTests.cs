@@ -106,6 +106,23 @@ public class KernelTests
             StockRecurrence.AssertFusedMatches(kind, steps: 3, batch, features: 2, hidden, seed: hidden * 10 + batch);
     }
 
+    /// <summary>
+    /// Widths a multiple of 256 floats (the LSTM's 4 × 64, and 256 hidden units of the SimpleRNN and the GRU) are stored
+    /// with padded rows (<see cref="RecurrenceWorkspace.PaddedStride"/>): the transposed weights and the projection
+    /// gradients, which every product, the bias sums and the cells read at that stride. Batches of 9 rows (two blocks'
+    /// worth with four-row tiles and a tail) and 11 steps (two weight-gradient chunks and a rest) run each path.
+    /// </summary>
+    [Theory]
+    [InlineData(RecurrentKind.Lstm, 64)]
+    [InlineData(RecurrentKind.SimpleRnn, 256)]
+    [InlineData(RecurrentKind.Gru, 256)]
+    public void Padded_widths_match_libtorch(RecurrentKind kind, int hidden)
+    {
+        Assert.NotEqual(hidden * ModelFacts.Of(kind).Gates, RecurrenceWorkspace.PaddedStride(hidden * ModelFacts.Of(kind).Gates));
+        using var threads = StockRecurrence.Threads(1);
+        StockRecurrence.AssertFusedMatches(kind, steps: 11, batch: 9, features: 3, hidden, seed: hidden + 7);
+    }
+
     [Theory]
     [InlineData(RecurrentKind.SimpleRnn)]
     [InlineData(RecurrentKind.Lstm)]

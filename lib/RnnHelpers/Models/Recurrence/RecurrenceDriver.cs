@@ -38,9 +38,9 @@ internal static unsafe class RecurrenceDriver
             float* projection = ws.HiddenProjection(t) + (long)row0 * width;
             long started = Stopwatch.GetTimestamp();
             // Step t of consecutive sequences lies steps · features apart: a strided row block.
-            SmallGemm.MultiplyAddRow(op.X + ((long)row0 * steps + t) * features, steps * features, ws.InputKernelT, width, op.InputBias, input, width, rows, width, features);
+            SmallGemm.MultiplyAddRow(op.X + ((long)row0 * steps + t) * features, steps * features, ws.InputKernelT, ws.KernelStride, op.InputBias, input, width, rows, width, features);
             long projected = Stopwatch.GetTimestamp();
-            SmallGemm.MultiplyAddRow(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, width, op.RecurrentBias, projection, width, rows, width, hidden);
+            SmallGemm.MultiplyAddRow(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, ws.KernelStride, op.RecurrentBias, projection, width, rows, width, hidden);
             long multiplied = Stopwatch.GetTimestamp();
             cell.Activate(ws, t, row0, rows);
             long activated = Stopwatch.GetTimestamp();
@@ -80,9 +80,10 @@ internal static unsafe class RecurrenceDriver
         if (ws.HasMemory)
             new Span<float>(ws.MemoryCarry + (long)row0 * hidden, rows * hidden).Clear(); // the output is h_T only
         long cellTicks = 0, stateTicks = 0, biasTicks = 0, weightTicks = 0;
+        int gradientStride = ws.GradientStride;
         for (int t = steps - 1; t >= 0; t--)
         {
-            float* dInput = ws.InputGradient(t) + (long)row0 * width, dProjection = ws.HiddenGradient(t) + (long)row0 * width;
+            float* dInput = ws.InputGradient(t) + (long)row0 * gradientStride, dProjection = ws.HiddenGradient(t) + (long)row0 * gradientStride;
             // Here dh is dL/dh_{t+1} complete: every later step has added its part.
             if (stepNorms != null)
                 for (int i = 0; i < rows; i++)
@@ -90,18 +91,18 @@ internal static unsafe class RecurrenceDriver
             long started = Stopwatch.GetTimestamp();
             cell.Differentiate(ws, t, row0, rows, dh, dhPrevious);
             long differentiated = Stopwatch.GetTimestamp();
-            SmallGemm.Multiply(dProjection, width, op.RecurrentKernel, hidden, dhPrevious, hidden, rows, hidden, width, accumulate: true);
+            SmallGemm.Multiply(dProjection, gradientStride, op.RecurrentKernel, hidden, dhPrevious, hidden, rows, hidden, width, accumulate: true);
             long multiplied = Stopwatch.GetTimestamp();
             // Every row's projection gradient added into the bias gradients, rows in order, one register per column.
-            Lanes.Run(width, new ColumnSums(dInput, width, rows, ws.InputBiasGradient(block)));
+            Lanes.Run(width, new ColumnSums(dInput, gradientStride, rows, ws.InputBiasGradient(block)));
             if (recurrentBiasGradient) // Keras' SimpleRNN and LSTM have no second bias: it stays frozen at zero
-                Lanes.Run(width, new ColumnSums(dProjection, width, rows, ws.RecurrentBiasGradient(block)));
+                Lanes.Run(width, new ColumnSums(dProjection, gradientStride, rows, ws.RecurrentBiasGradient(block)));
             long summed = Stopwatch.GetTimestamp();
             cellTicks += differentiated - started;
             stateTicks += multiplied - differentiated;
             biasTicks += summed - multiplied;
             if (inputGradient != null)
-                SmallGemm.Multiply(dInput, width, op.InputKernel, features, inputGradient + ((long)row0 * steps + t) * features, steps * features, rows, features, width, accumulate: false);
+                SmallGemm.Multiply(dInput, gradientStride, op.InputKernel, features, inputGradient + ((long)row0 * steps + t) * features, steps * features, rows, features, width, accumulate: false);
             float* swap = dh;
             dh = dhPrevious;
             dhPrevious = swap;
@@ -155,11 +156,12 @@ internal static unsafe class RecurrenceDriver
     {
         var (steps, batch, features, hidden, _) = ws.Shape;
         int width = ws.Shape.Width, count = last - first + 1;
-        long stateStride = (long)batch * hidden, gradientStride = (long)batch * width;
+        int stride = ws.GradientStride;
+        long stateStep = (long)batch * hidden, gradientStep = (long)batch * stride;
         SmallGemm.MultiplyTransposedASegments(op.X + ((long)row0 * steps + last) * features, steps * features, -features,
-            ws.InputGradient(last) + (long)row0 * width, width, -gradientStride, count, dInputKernelT, width, features, width, rows);
-        SmallGemm.MultiplyTransposedASegments(ws.State(last) + (long)row0 * hidden, hidden, -stateStride,
-            ws.HiddenGradient(last) + (long)row0 * width, width, -gradientStride, count, dRecurrentKernelT, width, hidden, width, rows);
+            ws.InputGradient(last) + (long)row0 * stride, stride, -gradientStep, count, dInputKernelT, width, features, width, rows);
+        SmallGemm.MultiplyTransposedASegments(ws.State(last) + (long)row0 * hidden, hidden, -stateStep,
+            ws.HiddenGradient(last) + (long)row0 * stride, stride, -gradientStep, count, dRecurrentKernelT, width, hidden, width, rows);
     }
 
     /// <summary>
@@ -167,13 +169,17 @@ internal static unsafe class RecurrenceDriver
     /// and the lines written both stay in the cache while a tile is copied (a plain double loop writes each float to
     /// another line).
     /// </summary>
-    public static void Transpose(float* source, int rows, int columns, float* destination)
+    public static void Transpose(float* source, int rows, int columns, float* destination) =>
+        Transpose(source, rows, columns, destination, rows);
+
+    /// <summary>The same, with the destination's rows <paramref name="destinationStride"/> floats apart.</summary>
+    public static void Transpose(float* source, int rows, int columns, float* destination, int destinationStride)
     {
         const int Tile = 16;
         for (int i0 = 0; i0 < rows; i0 += Tile)
             for (int j0 = 0; j0 < columns; j0 += Tile)
                 for (int i = i0, iEnd = Math.Min(i0 + Tile, rows); i < iEnd; i++)
                     for (int j = j0, jEnd = Math.Min(j0 + Tile, columns); j < jEnd; j++)
-                        destination[(long)j * rows + i] = source[(long)i * columns + j];
+                        destination[(long)j * destinationStride + i] = source[(long)i * columns + j];
     }
 }

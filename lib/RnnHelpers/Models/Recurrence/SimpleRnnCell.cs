@@ -29,11 +29,15 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious)
     {
-        long offset = (long)row0 * ws.Shape.Hidden;
-        int count = rows * ws.Shape.Hidden;
-        // Both projections enter the sum alike, so the workspace's hidden-projection gradient is this same buffer.
-        Lanes.Run(count, new Gradient(dh, ws.State(t + 1) + offset, ws.InputGradient(t) + offset));
-        new Span<float>(dhPrevious, count).Clear(); // h_{t−1} reaches h_t only through W_hh
+        int h = ws.Shape.Hidden;
+        // Both projections enter the sum alike, so the workspace's hidden-projection gradient is this same buffer. Its
+        // rows are GradientStride apart, which is h but for widths a multiple of 256 (see RecurrenceWorkspace.PaddedStride).
+        for (int i = 0; i < rows; i++)
+        {
+            long row = row0 + i;
+            Lanes.Run(h, new Gradient(dh + (long)i * h, ws.State(t + 1) + row * h, ws.InputGradient(t) + row * ws.GradientStride));
+        }
+        new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
     }
 
     /// <summary>h_t = tanh(input projection + hidden projection), element by element over the same [rows, hidden] block.</summary>
@@ -56,7 +60,7 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
 
     /// <summary>
     /// dL/du = dL/dh_t ⊙ (1 − h_t ⊙ h_t) for u = x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh, since d tanh(u)/du = 1 − tanh(u)²
-    /// and tanh(u) is h_t. All three pointers index the same [rows, hidden] block element by element.
+    /// and tanh(u) is h_t. All three pointers index one row of [hidden] floats element by element.
     /// </summary>
     private readonly struct Gradient : ILaneFormula
     {

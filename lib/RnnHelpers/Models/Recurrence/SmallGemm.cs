@@ -81,8 +81,20 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
     /// result equals <paramref name="segments"/> calls of <see cref="MultiplyTransposedA"/> in the same order, bit for bit.
     /// </summary>
     public static void MultiplyTransposedASegments(float* a, int lda, long aSegment, float* b, int ldb, long bSegment, int segments,
-        float* c, int ldc, int m, int n, int k) =>
-        Run(new Product(a, 1, lda, aSegment, b, ldb, bSegment, segments, k, c, ldc, null, true), m, n);
+        float* c, int ldc, int m, int n, int k)
+    {
+        // A few segments at a time, so that a panel of B (their k rows each, four vectors wide) stays in the first-level
+        // cache while every four-row tile of C passes over it; all segments at once, the panel streamed from the second
+        // level once per tile. (With rows a multiple of 1 KB apart the panel would not stay even so: see
+        // RecurrenceWorkspace.PaddedStride.) C is stored and reloaded between groups, which leaves each element's chain,
+        // and so its bits, as they were.
+        int group = Math.Max(1, SegmentPanelBytes / Math.Max(1, k * 4 * W * sizeof(float)));
+        for (int s = 0; s < segments; s += group)
+            Run(new Product(a + s * aSegment, 1, lda, aSegment, b + s * bSegment, ldb, bSegment, Math.Min(group, segments - s), k, c, ldc, null, true), m, n);
+    }
+
+    // A third of a 48 KB first-level cache: room beside the tile's A values and the rest of the step's data.
+    private const int SegmentPanelBytes = 16 * 1024;
 
     /// <summary>
     /// The operands of one product. Element (i, q) of the left operand's segment s is
