@@ -108,7 +108,7 @@ public class KernelTests
 
     /// <summary>
     /// Widths a multiple of 256 floats (the LSTM's 4 × 64, and 256 hidden units of the SimpleRNN and the GRU) are stored
-    /// with padded rows (<see cref="RecurrenceWorkspace.PaddedStride"/>): the transposed weights and the projection
+    /// with padded rows (<see cref="RecurrenceShape.RowStride"/>): the transposed weights and the projection
     /// gradients, which every product, the bias sums and the cells read at that stride. Batches of 9 rows (two blocks'
     /// worth with four-row tiles and a tail) and 11 steps (two weight-gradient chunks and a rest) run each path.
     /// </summary>
@@ -118,7 +118,8 @@ public class KernelTests
     [InlineData(RecurrentKind.Gru, 256)]
     public void Padded_widths_match_libtorch(RecurrentKind kind, int hidden)
     {
-        Assert.NotEqual(hidden * ModelFacts.Of(kind).Gates, RecurrenceWorkspace.PaddedStride(hidden * ModelFacts.Of(kind).Gates));
+        var shape = new RecurrenceShape(Steps: 11, Batch: 9, Features: 3, hidden, ModelFacts.Of(kind).Gates);
+        Assert.NotEqual(shape.Width, shape.RowStride);
         using var threads = StockRecurrence.Threads(1);
         StockRecurrence.AssertFusedMatches(kind, steps: 11, batch: 9, features: 3, hidden, seed: hidden + 7);
     }

@@ -17,7 +17,13 @@ public static class ThroughputBenchmark
 {
     /// <summary>Forward FLOPs per sample: each time step multiplies the input and the state by every gate's kernels, plus the dense layer.</summary>
     public static double ForwardFlopsPerSample(RecurrentKind kind, int timeSteps = 28, int features = 28, int hidden = 64) =>
-        timeSteps * 2.0 * ParameterArithmetic.Gates(kind) * hidden * (features + hidden) + 2.0 * hidden * RecurrentClassifier.Classes;
+        StepProductFlops(1, timeSteps, features + hidden, ParameterArithmetic.Gates(kind) * hidden) + 2.0 * hidden * RecurrentClassifier.Classes;
+
+    /// <summary>
+    /// FLOPs of <paramref name="steps"/> products of <paramref name="rows"/> rows, inner dimension <paramref name="inner"/>
+    /// and <paramref name="width"/> columns, one multiply and one add each: 2 · rows · steps · inner · width.
+    /// </summary>
+    public static double StepProductFlops(double rows, double steps, double inner, double width) => 2.0 * rows * steps * inner * width;
 
     /// <summary>Forward plus backward counted as three times the forward, for sequences of <paramref name="timeSteps"/> steps of <paramref name="features"/> features.</summary>
     public static double TrainFlopsPerSample(RecurrentKind kind, int timeSteps = 28, int features = 28) => 3 * ForwardFlopsPerSample(kind, timeSteps, features);
@@ -99,7 +105,7 @@ public static class ThroughputBenchmark
     private static unsafe double StepProducts(float* px, float* ph, float* pwx, float* pwh, float* pb, float* pc,
         int features, int hidden, int rows, int width, double seconds, Func<bool>? ready)
     {
-        double flops = 2.0 * rows * width * (features + hidden);
+        double flops = StepProductFlops(rows, 1, features + hidden, width);
         // Every thread starts its clock together: the figure is what the cores give while all of them multiply.
         if (ready is not null && !ready())
             throw new TimeoutException("The step-products threads did not all start within a minute.");
@@ -197,8 +203,9 @@ public static class ThroughputBenchmark
         // ms per batch of one row block, and the GFLOP/s that is for the block's share of each product.
         double Block(KernelClock.Part p) => (KernelClock.PartTime(p) - parts[(int)p]).TotalMilliseconds / n / blocks;
         double rows = (double)options.BatchSize / blocks, steps = data.TimeSteps, features = data.Features, hidden = model.HiddenUnits;
-        double width = ModelFacts.Of(model.Kind).Gates * hidden;
-        double Rate(double flops, double ms) => ms > 0 ? flops / (ms * 1e6) : 0;
+        double width = ParameterArithmetic.Gates(model.Kind) * hidden;
+        // GFLOP/s of one block's products with this inner dimension, done in ms.
+        double Rate(double inner, double ms) => ms > 0 ? StepProductFlops(rows, steps, inner, width) / (ms * 1e6) : 0;
         double input = Block(KernelClock.Part.InputProjection), hiddenProjection = Block(KernelClock.Part.HiddenProjection);
         double state = Block(KernelClock.Part.StateGradient), weights = Block(KernelClock.Part.WeightGradients);
         return new BatchProfile(n, tData / n, tForward / n, tBackward / n, tStep / n, tBook / n,
@@ -207,8 +214,7 @@ public static class ThroughputBenchmark
             (KernelClock.Activate - cellForward).TotalMilliseconds / n / blocks,
             (KernelClock.Differentiate - cellBackward).TotalMilliseconds / n / blocks,
             input, hiddenProjection, state, weights, Block(KernelClock.Part.BiasGradients),
-            Rate(2 * rows * steps * features * width, input), Rate(2 * rows * steps * hidden * width, hiddenProjection),
-            Rate(2 * rows * steps * width * hidden, state), Rate(2 * rows * steps * (features + hidden) * width, weights));
+            Rate(features, input), Rate(hidden, hiddenProjection), Rate(hidden, state), Rate(features + hidden, weights));
     }
 
     private static double Lap(Stopwatch clock)

@@ -34,8 +34,8 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         {
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
-            RecurrenceDriver.Transpose(operands.InputKernel, shape.Width, shape.Features, workspace.InputKernelT, workspace.KernelStride);
-            RecurrenceDriver.Transpose(operands.RecurrentKernel, shape.Width, shape.Hidden, workspace.RecurrentKernelT, workspace.KernelStride);
+            RecurrenceDriver.Transpose(operands.InputKernel, shape.Width, shape.Features, workspace.InputKernelT, shape.RowStride);
+            RecurrenceDriver.Transpose(operands.RecurrentKernel, shape.Width, shape.Hidden, workspace.RecurrentKernelT, shape.RowStride);
             new Span<float>(workspace.State(0), shape.Batch * shape.Hidden).Clear();
             if (workspace.HasMemory)
                 new Span<float>(workspace.Memory(0), shape.Batch * shape.Hidden).Clear();

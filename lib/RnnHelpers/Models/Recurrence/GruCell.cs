@@ -37,7 +37,7 @@ internal sealed unsafe class GruCell : IRecurrentCell
         {
             long row = row0 + i;
             Lanes.Run(h, new Gradient(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.HiddenProjection(t) + row * width,
-                ws.State(t) + row * h, ws.InputGradient(t) + row * ws.GradientStride, ws.HiddenGradient(t) + row * ws.GradientStride, dhPrevious + (long)i * h));
+                ws.State(t) + row * h, ws.InputGradient(t) + row * ws.Shape.RowStride, ws.HiddenGradient(t) + row * ws.Shape.RowStride, dhPrevious + (long)i * h));
         }
     }
 

@@ -37,7 +37,7 @@ internal sealed unsafe class LstmCell : IRecurrentCell
         {
             long row = row0 + i;
             Lanes.Run(h, new Gradient(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.MemoryActivation(t) + row * h,
-                ws.Memory(t) + row * h, ws.MemoryCarry + row * h, ws.InputGradient(t) + row * ws.GradientStride));
+                ws.Memory(t) + row * h, ws.MemoryCarry + row * h, ws.InputGradient(t) + row * ws.Shape.RowStride));
         }
         new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
     }

@@ -38,9 +38,9 @@ internal static unsafe class RecurrenceDriver
             float* projection = ws.HiddenProjection(t) + (long)row0 * width;
             long started = Stopwatch.GetTimestamp();
             // Step t of consecutive sequences lies steps · features apart: a strided row block.
-            SmallGemm.MultiplyAddRow(op.X + ((long)row0 * steps + t) * features, steps * features, ws.InputKernelT, ws.KernelStride, op.InputBias, input, width, rows, width, features);
+            SmallGemm.MultiplyAddRow(op.X + ((long)row0 * steps + t) * features, steps * features, ws.InputKernelT, ws.Shape.RowStride, op.InputBias, input, width, rows, width, features);
             long projected = Stopwatch.GetTimestamp();
-            SmallGemm.MultiplyAddRow(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, ws.KernelStride, op.RecurrentBias, projection, width, rows, width, hidden);
+            SmallGemm.MultiplyAddRow(ws.State(t) + (long)row0 * hidden, hidden, ws.RecurrentKernelT, ws.Shape.RowStride, op.RecurrentBias, projection, width, rows, width, hidden);
             long multiplied = Stopwatch.GetTimestamp();
             cell.Activate(ws, t, row0, rows);
             long activated = Stopwatch.GetTimestamp();
@@ -66,12 +66,10 @@ internal static unsafe class RecurrenceDriver
         var (steps, batch, features, hidden, _) = ws.Shape;
         int width = ws.Shape.Width, rows = row1 - row0;
         float* dInputKernelT = ws.InputKernelGradient(block), dRecurrentKernelT = ws.RecurrentKernelGradient(block);
-        var dInputBias = new Span<float>(ws.InputBiasGradient(block), width);
-        var dRecurrentBias = new Span<float>(ws.RecurrentBiasGradient(block), width);
         new Span<float>(dInputKernelT, features * width).Clear();
         new Span<float>(dRecurrentKernelT, hidden * width).Clear();
-        dInputBias.Clear();
-        dRecurrentBias.Clear();
+        new Span<float>(ws.InputBiasGradient(block), width).Clear();
+        new Span<float>(ws.RecurrentBiasGradient(block), width).Clear();
         if (rows == 0)
             return;
 
@@ -80,7 +78,7 @@ internal static unsafe class RecurrenceDriver
         if (ws.HasMemory)
             new Span<float>(ws.MemoryCarry + (long)row0 * hidden, rows * hidden).Clear(); // the output is h_T only
         long cellTicks = 0, stateTicks = 0, biasTicks = 0, weightTicks = 0;
-        int gradientStride = ws.GradientStride;
+        int gradientStride = ws.Shape.RowStride;
         for (int t = steps - 1; t >= 0; t--)
         {
             float* dInput = ws.InputGradient(t) + (long)row0 * gradientStride, dProjection = ws.HiddenGradient(t) + (long)row0 * gradientStride;
@@ -156,7 +154,7 @@ internal static unsafe class RecurrenceDriver
     {
         var (steps, batch, features, hidden, _) = ws.Shape;
         int width = ws.Shape.Width, count = last - first + 1;
-        int stride = ws.GradientStride;
+        int stride = ws.Shape.RowStride;
         long stateStep = (long)batch * hidden, gradientStep = (long)batch * stride;
         SmallGemm.MultiplyTransposedASegments(op.X + ((long)row0 * steps + last) * features, steps * features, -features,
             ws.InputGradient(last) + (long)row0 * stride, stride, -gradientStep, count, dInputKernelT, width, features, width, rows);

@@ -8,6 +8,15 @@ internal readonly record struct RecurrenceShape(int Steps, int Batch, int Featur
 {
     /// <summary>Columns of a projection: one block of <see cref="Hidden"/> per gate.</summary>
     public int Width => Gates * Hidden;
+
+    /// <summary>
+    /// Floats from one row to the next of the [·, width] buffers the matrix kernel reads column panels of (the transposed
+    /// weights, the projection gradients): <see cref="Width"/>, plus one cache line where that is a multiple of 1 KB. Rows a
+    /// multiple of 1 KB apart fall into a quarter of the first-level cache's sets (64 sets of 64-byte lines), and a panel
+    /// of 64 such rows no longer fits there (the LSTM's 4 × 64 gates are exactly 1 KB); the padding spreads the rows over
+    /// every set. Only the layout changes, never a value.
+    /// </summary>
+    public int RowStride => Width % 256 == 0 ? Width + 16 : Width;
 }
 
 /// <summary>
@@ -45,18 +54,17 @@ internal sealed unsafe class RecurrenceWorkspace
             memories = Allocate((long)(keepsActivations ? steps + 1 : 2) * batch * hidden);
             memoryActivations = Allocate((long)slots * batch * hidden);
         }
-        KernelStride = PaddedStride(width);
-        inputKernelT = Allocate((long)features * KernelStride);
-        recurrentKernelT = Allocate((long)hidden * KernelStride);
+        inputKernelT = Allocate((long)features * shape.RowStride);
+        recurrentKernelT = Allocate((long)hidden * shape.RowStride);
         if (keepsActivations)
         {
             // The projection gradients of the last few steps are kept, so the weight gradients can be taken a few steps
             // at a time while those gradients are still in the second-level cache (about GradientChunkBytes a row block).
             int rowsPerBlock = RowBlocks.Size(batch, blocks), buffers = cell.ProjectionGradientsDiffer ? 2 : 1;
-            GradientStride = PaddedStride(width);
-            GradientSteps = (int)Math.Clamp(GradientChunkBytes / ((long)Math.Max(4, rowsPerBlock) * GradientStride * sizeof(float) * buffers), 1, steps);
-            inputGradient = Allocate((long)GradientSteps * batch * GradientStride);
-            hiddenGradient = cell.ProjectionGradientsDiffer ? Allocate((long)GradientSteps * batch * GradientStride) : inputGradient;
+            int stride = shape.RowStride;
+            GradientSteps = (int)Math.Clamp(GradientChunkBytes / ((long)Math.Max(4, rowsPerBlock) * stride * sizeof(float) * buffers), 1, steps);
+            inputGradient = Allocate((long)GradientSteps * batch * stride);
+            hiddenGradient = cell.ProjectionGradientsDiffer ? Allocate((long)GradientSteps * batch * stride) : inputGradient;
             carry = Allocate(2L * batch * hidden);
             if (memory)
                 memoryCarry = Allocate((long)batch * hidden);
@@ -106,22 +114,13 @@ internal sealed unsafe class RecurrenceWorkspace
     public float* Activation(int t) => activations + (long)(KeepsActivations ? t : 0) * Shape.Batch * Shape.Width;
 
     /// <summary>
-    /// W_ihᵀ, [features, width], and W_hhᵀ, [hidden, width], rows <see cref="KernelStride"/> floats apart: the layouts the
+    /// W_ihᵀ, [features, width], and W_hhᵀ, [hidden, width], rows <see cref="RecurrenceShape.RowStride"/> floats apart: the layouts the
     /// step kernel reads row by row.
     /// </summary>
     public float* InputKernelT => inputKernelT;
     public float* RecurrentKernelT => recurrentKernelT;
 
-    /// <summary>Floats from one row of <see cref="InputKernelT"/> or <see cref="RecurrentKernelT"/> to the next.</summary>
-    public int KernelStride { get; }
 
-    /// <summary>
-    /// A row stride for <paramref name="width"/> floats that the matrix kernel can read a column panel of without
-    /// evicting itself: rows a multiple of 1 KB apart fall into a quarter of the first-level cache's sets (64 sets of
-    /// 64-byte lines), and a panel of 64 such rows no longer fits there (the LSTM's 4 × 64 gates are exactly 1 KB). One
-    /// cache line of padding spreads the rows over every set. Only the layout changes, never a value.
-    /// </summary>
-    public static int PaddedStride(int width) => width % 256 == 0 ? width + 16 : width;
 
     /// <summary>Bytes of projection gradients a row block keeps before folding them into the weight gradients.</summary>
     public const int GradientChunkBytes = 256 * 1024;
@@ -133,14 +132,11 @@ internal sealed unsafe class RecurrenceWorkspace
     public int GradientSteps { get; }
 
     /// <summary>
-    /// dL/d(input projection) and dL/d(hidden projection) of step t, [batch, width] each with rows <see cref="GradientStride"/>
+    /// dL/d(input projection) and dL/d(hidden projection) of step t, [batch, width] each with rows <see cref="RecurrenceShape.RowStride"/>
     /// floats apart (the same buffer where they are equal).
     /// </summary>
-    public float* InputGradient(int t) => inputGradient + (long)(t % GradientSteps) * Shape.Batch * GradientStride;
-    public float* HiddenGradient(int t) => hiddenGradient + (long)(t % GradientSteps) * Shape.Batch * GradientStride;
-
-    /// <summary>Floats from one row of a projection gradient to the next (<see cref="PaddedStride"/> of the width).</summary>
-    public int GradientStride { get; }
+    public float* InputGradient(int t) => inputGradient + (long)(t % GradientSteps) * Shape.Batch * Shape.RowStride;
+    public float* HiddenGradient(int t) => hiddenGradient + (long)(t % GradientSteps) * Shape.Batch * Shape.RowStride;
 
     /// <summary>dL/dh_t and dL/dh_{t−1}, [batch, hidden] each.</summary>
     public float* Carry(int slot) => carry + (long)slot * Shape.Batch * Shape.Hidden;

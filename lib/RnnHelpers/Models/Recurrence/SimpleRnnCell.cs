@@ -31,11 +31,11 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
     {
         int h = ws.Shape.Hidden;
         // Both projections enter the sum alike, so the workspace's hidden-projection gradient is this same buffer. Its
-        // rows are GradientStride apart, which is h but for widths a multiple of 256 (see RecurrenceWorkspace.PaddedStride).
+        // rows are RowStride apart, which is h but for widths a multiple of 256 (see RecurrenceShape.RowStride).
         for (int i = 0; i < rows; i++)
         {
             long row = row0 + i;
-            Lanes.Run(h, new Gradient(dh + (long)i * h, ws.State(t + 1) + row * h, ws.InputGradient(t) + row * ws.GradientStride));
+            Lanes.Run(h, new Gradient(dh + (long)i * h, ws.State(t + 1) + row * h, ws.InputGradient(t) + row * ws.Shape.RowStride));
         }
         new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
     }

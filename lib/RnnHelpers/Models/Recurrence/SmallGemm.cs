@@ -86,7 +86,7 @@ internal static unsafe class SmallGemm<TLane> where TLane : struct, ILane<TLane>
         // A few segments at a time, so that a panel of B (their k rows each, four vectors wide) stays in the first-level
         // cache while every four-row tile of C passes over it; all segments at once, the panel streamed from the second
         // level once per tile. (With rows a multiple of 1 KB apart the panel would not stay even so: see
-        // RecurrenceWorkspace.PaddedStride.) C is stored and reloaded between groups, which leaves each element's chain,
+        // RecurrenceShape.RowStride.) C is stored and reloaded between groups, which leaves each element's chain,
         // and so its bits, as they were.
         int group = Math.Max(1, SegmentPanelBytes / Math.Max(1, k * 4 * W * sizeof(float)));
         for (int s = 0; s < segments; s += group)
