@@ -47,6 +47,52 @@ public class BatchNormalizationTests(MnistFixture mnist) : IClassFixture<MnistFi
         Assert.InRange(one.abs().max().item<float>(), 0f, 1e-4f); // libtorch's kernel leaves rounding of order 1e-5
     }
 
+    /// <summary>
+    /// The layer's own batch variance is libtorch's <c>var(0, unbiased: false)</c> bit for bit (the stored runs were
+    /// trained with the latter), over batch sizes from one to past a thousand, scales from 1e-6 to 1e5, offsets up to 1e4,
+    /// ±0 and equal rows: in float64, where a different order of operations shows (a plain multiply and add for the m2
+    /// update differs from libtorch in about one column in eight), and in float32, as the layer uses it.
+    /// </summary>
+    [Fact]
+    public void The_batch_variance_has_libtorchs_bits()
+    {
+        Native.TorchRuntime.EnsureInitialized();
+        var random = new Random(11);
+        long compared = 0;
+        foreach (int rows in new[] { 1, 2, 3, 5, 7, 31, 64, 100, 1031 })
+            for (int trial = 0; trial < 40; trial++)
+            {
+                int units = trial == 2 ? 1 : 2 + random.Next(70); // one column goes to libtorch's own var
+                double scale = Math.Pow(10, random.Next(-6, 6)), offset = trial % 2 == 0 ? 0 : Math.Pow(10, random.Next(-3, 5));
+                var values = new float[rows * units];
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = trial == 0 ? (i % 2 == 0 ? 0f : -0f) : trial == 1 ? 3.25f : (float)(offset + scale * (random.NextDouble() * 2 - 1));
+                using var x = tensor(values).reshape(rows, units);
+                using var x64 = x.to_type(ScalarType.Float64);
+                using var expected = x.var(0L, unbiased: false);
+                using var expected64 = x64.var(0L, unbiased: false);
+                using var actual = KerasBatchNormalization.BiasedVariance(x);
+                var want = expected.data<float>().ToArray();
+                var want64 = expected64.data<double>().ToArray();
+                var actual64 = new double[units];
+                if (units > 1)
+                    KerasBatchNormalization.ColumnVariances<double>(x64.data<double>().ToArray(), rows, units, actual64);
+                else
+                    actual64 = want64;
+                var got = actual.data<float>().ToArray();
+                for (int u = 0; u < units; u++)
+                {
+                    string where = $"rows {rows}, unit {u} of {units}, scale {scale}, offset {offset}";
+                    Assert.True(BitConverter.DoubleToInt64Bits(want64[u]) == BitConverter.DoubleToInt64Bits(actual64[u]),
+                        $"{where}: libtorch {want64[u]:R}, layer {actual64[u]:R} (float64)");
+                    Assert.True(BitConverter.SingleToInt32Bits(want[u]) == BitConverter.SingleToInt32Bits(got[u]),
+                        $"{where}: libtorch {want[u]:R}, layer {got[u]:R}");
+                }
+                compared += units;
+            }
+        Assert.True(compared > 10_000);
+    }
+
     [Fact]
     public void Training_output_and_gradients_equal_the_batch_norm_formula()
     {

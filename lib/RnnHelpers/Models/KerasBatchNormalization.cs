@@ -1,3 +1,4 @@
+using RnnHelpers.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -84,13 +85,62 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            var detached = x.detach();
+            var detached = x.detach().contiguous();
             var mean = detached.mean([0L]);
-            var variance = detached.var(0L, unbiased: false);
             moving_mean.mul_(momentumScalar).add_(mean, complementScalar);
-            moving_variance.mul_(momentumScalar).add_(variance, complementScalar);
+            moving_variance.mul_(momentumScalar).add_(BiasedVariance(detached), complementScalar);
         }
         return y;
+    }
+
+    /// <summary>
+    /// The biased variance of each column of x [rows, units] (float32, contiguous), [units]: the same bits as libtorch's
+    /// <c>x.var(0, unbiased: false)</c>, which it returns for a single column. Over several columns libtorch walks the columns one at a time, each a chain of dependent divisions
+    /// (about 36 µs for a batch of 64 × 64 here); <see cref="ColumnVariances{T}"/> takes the rows in the outer loop, so
+    /// the columns' chains overlap, with the same arithmetic per column.
+    /// </summary>
+    internal static unsafe Tensor BiasedVariance(Tensor x)
+    {
+        int rows = (int)x.shape[0], units = (int)x.shape[1];
+        // A single column is a reduction over every element, which libtorch computes another way (two passes).
+        if (units == 1)
+            return x.var(0L, unbiased: false);
+        Span<double> variances = units <= 256 ? stackalloc double[units] : new double[units];
+        ColumnVariances(TensorMemory.Span<float>(x), rows, units, variances);
+        var variance = empty(units);
+        var result = new Span<float>(TensorMemory.Pointer(variance), units);
+        for (int u = 0; u < units; u++)
+            result[u] = (float)variances[u];
+        return variance;
+    }
+
+    /// <summary>
+    /// The biased variance of each column of <paramref name="values"/> [rows ≥ 1, units ≥ 2] into <paramref name="variances"/>
+    /// [units], in double precision as libtorch's CPU kernel computes it (<c>aten/src/ATen/native/cpu/ReduceOpsKernel.cpp</c>,
+    /// <c>std_var_kernel_impl</c>, with <c>WelfordOps</c> of <c>aten/src/ATen/native/SharedReduceOps.h</c>): Welford's
+    /// algorithm down each column in row order, mean += δ / n and m2 += δ · (x − mean) as one fused multiply-add (as
+    /// libtorch's vectorised builds compile it), then m2 / rows; libtorch rounds that to the input's type.
+    /// </summary>
+    internal static void ColumnVariances<T>(ReadOnlySpan<T> values, int rows, int units, Span<double> variances)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        Span<double> mean = units <= 256 ? stackalloc double[units] : new double[units];
+        mean.Clear();
+        var m2 = variances[..units];
+        m2.Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            double count = r + 1;
+            var row = values.Slice(r * units, units);
+            for (int u = 0; u < units; u++)
+            {
+                double value = double.CreateTruncating(row[u]), delta = value - mean[u];
+                mean[u] += delta / count;
+                m2[u] = Math.FusedMultiplyAdd(delta, value - mean[u], m2[u]);
+            }
+        }
+        for (int u = 0; u < units; u++)
+            m2[u] /= rows;
     }
 
     /// <summary>

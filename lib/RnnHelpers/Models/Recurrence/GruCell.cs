@@ -24,20 +24,24 @@ internal sealed unsafe class GruCell : IRecurrentCell
     public void Activate(RecurrenceWorkspace ws, int t, int row0, int rows)
     {
         int h = ws.Shape.Hidden, width = ws.Shape.Width;
+        // The step's buffers once, not per row: the workspace's accessors are calls the JIT does not inline.
+        float* input = ws.InputProjection, hidden = ws.HiddenProjection(t), activations = ws.Activation(t);
+        float* previous = ws.State(t), state = ws.State(t + 1);
         for (long row = row0; row < row0 + rows; row++)
-            Lanes.Run(h, new Step(h, ws.InputProjection + row * width, ws.HiddenProjection(t) + row * width, ws.Activation(t) + row * width,
-                ws.State(t) + row * h, ws.State(t + 1) + row * h));
+            Lanes.Run(h, new Step(h, input + row * width, hidden + row * width, activations + row * width, previous + row * h, state + row * h));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious)
     {
-        int h = ws.Shape.Hidden, width = ws.Shape.Width;
+        int h = ws.Shape.Hidden, width = ws.Shape.Width, stride = ws.Shape.RowStride;
+        float* activations = ws.Activation(t), hidden = ws.HiddenProjection(t), previous = ws.State(t);
+        float* inputGradient = ws.InputGradient(t), hiddenGradient = ws.HiddenGradient(t);
         for (int i = 0; i < rows; i++)
         {
             long row = row0 + i;
-            Lanes.Run(h, new Gradient(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.HiddenProjection(t) + row * width,
-                ws.State(t) + row * h, ws.InputGradient(t) + row * ws.Shape.RowStride, ws.HiddenGradient(t) + row * ws.Shape.RowStride, dhPrevious + (long)i * h));
+            Lanes.Run(h, new Gradient(h, dh + (long)i * h, activations + row * width, hidden + row * width,
+                previous + row * h, inputGradient + row * stride, hiddenGradient + row * stride, dhPrevious + (long)i * h));
         }
     }
 

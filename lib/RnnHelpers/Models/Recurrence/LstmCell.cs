@@ -24,20 +24,25 @@ internal sealed unsafe class LstmCell : IRecurrentCell
     public void Activate(RecurrenceWorkspace ws, int t, int row0, int rows)
     {
         int h = ws.Shape.Hidden, width = ws.Shape.Width;
+        // The step's buffers once, not per row: the workspace's accessors are calls the JIT does not inline.
+        float* input = ws.InputProjection, hidden = ws.HiddenProjection(t), activations = ws.Activation(t);
+        float* previousMemory = ws.Memory(t), memory = ws.Memory(t + 1), squashed = ws.MemoryActivation(t), state = ws.State(t + 1);
         for (long row = row0; row < row0 + rows; row++)
-            Lanes.Run(h, new Step(h, ws.InputProjection + row * width, ws.HiddenProjection(t) + row * width, ws.Activation(t) + row * width,
-                ws.Memory(t) + row * h, ws.Memory(t + 1) + row * h, ws.MemoryActivation(t) + row * h, ws.State(t + 1) + row * h));
+            Lanes.Run(h, new Step(h, input + row * width, hidden + row * width, activations + row * width,
+                previousMemory + row * h, memory + row * h, squashed + row * h, state + row * h));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious)
     {
-        int h = ws.Shape.Hidden, width = ws.Shape.Width;
+        int h = ws.Shape.Hidden, width = ws.Shape.Width, stride = ws.Shape.RowStride;
+        float* activations = ws.Activation(t), squashed = ws.MemoryActivation(t), previousMemory = ws.Memory(t);
+        float* memoryCarry = ws.MemoryCarry, projectionGradient = ws.InputGradient(t);
         for (int i = 0; i < rows; i++)
         {
             long row = row0 + i;
-            Lanes.Run(h, new Gradient(h, dh + (long)i * h, ws.Activation(t) + row * width, ws.MemoryActivation(t) + row * h,
-                ws.Memory(t) + row * h, ws.MemoryCarry + row * h, ws.InputGradient(t) + row * ws.Shape.RowStride));
+            Lanes.Run(h, new Gradient(h, dh + (long)i * h, activations + row * width, squashed + row * h,
+                previousMemory + row * h, memoryCarry + row * h, projectionGradient + row * stride));
         }
         new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
     }

@@ -29,13 +29,14 @@ internal sealed unsafe class SimpleRnnCell : IRecurrentCell
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Differentiate(RecurrenceWorkspace ws, int t, int row0, int rows, float* dh, float* dhPrevious)
     {
-        int h = ws.Shape.Hidden;
+        int h = ws.Shape.Hidden, stride = ws.Shape.RowStride;
+        float* next = ws.State(t + 1), projectionGradient = ws.InputGradient(t);
         // Both projections enter the sum alike, so the workspace's hidden-projection gradient is this same buffer. Its
         // rows are RowStride apart, which is h but for widths a multiple of 256 (see RecurrenceShape.RowStride).
         for (int i = 0; i < rows; i++)
         {
             long row = row0 + i;
-            Lanes.Run(h, new Gradient(dh + (long)i * h, ws.State(t + 1) + row * h, ws.InputGradient(t) + row * ws.Shape.RowStride));
+            Lanes.Run(h, new Gradient(dh + (long)i * h, next + row * h, projectionGradient + row * stride));
         }
         new Span<float>(dhPrevious, rows * h).Clear(); // h_{t−1} reaches h_t only through W_hh
     }
