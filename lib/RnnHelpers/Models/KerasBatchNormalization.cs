@@ -121,20 +121,25 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
     /// algorithm down each column in row order, mean += δ / n and m2 += δ · (x − mean) as one fused multiply-add (as
     /// libtorch's vectorised builds compile it), then m2 / rows; libtorch rounds that to the input's type.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void ColumnVariances<T>(ReadOnlySpan<T> values, int rows, int units, Span<double> variances)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         Span<double> mean = units <= 256 ? stackalloc double[units] : new double[units];
+        Span<double> row = units <= 256 ? stackalloc double[units] : new double[units];
         mean.Clear();
         var m2 = variances[..units];
         m2.Clear();
         for (int r = 0; r < rows; r++)
         {
             double count = r + 1;
-            var row = values.Slice(r * units, units);
+            // Widened a row at a time (exactly): converted one by one inside the loop, each conversion waited on the
+            // register the previous element left (a scalar conversion keeps its destination's upper bits), which chained
+            // the columns' otherwise independent updates into one.
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<T, double>(values.Slice(r * units, units), row);
             for (int u = 0; u < units; u++)
             {
-                double value = double.CreateTruncating(row[u]), delta = value - mean[u];
+                double value = row[u], delta = value - mean[u];
                 mean[u] += delta / count;
                 m2[u] = Math.FusedMultiplyAdd(delta, value - mean[u], m2[u]);
             }
