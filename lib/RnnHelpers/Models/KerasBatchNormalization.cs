@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnHelpers.Native;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -94,10 +95,11 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The biased variance of each column of x [rows, units] (float32, contiguous), [units]: the same bits as libtorch's
-    /// <c>x.var(0, unbiased: false)</c>, which it returns for a single column. Over several columns libtorch walks the columns one at a time, each a chain of dependent divisions
-    /// (about 36 µs for a batch of 64 × 64 here); <see cref="ColumnVariances{T}"/> takes the rows in the outer loop, so
-    /// the columns' chains overlap, with the same arithmetic per column.
+    /// The biased variance of each column of x [rows ≥ 1, units] (float32, contiguous), [units]: the same bits as
+    /// libtorch's <c>x.var(0, unbiased: false)</c>, which it returns for a single column. Over several columns libtorch
+    /// walks them one at a time, each a chain of dependent divisions, and was the slowest call of a training step's head;
+    /// <see cref="ColumnVariances{T}"/> does the same arithmetic with the rows in the outer loop, so the chains overlap.
+    /// Errors: <see cref="InvalidOperationException"/> for a tensor that is not contiguous float32 on the CPU.
     /// </summary>
     internal static unsafe Tensor BiasedVariance(Tensor x)
     {
@@ -121,7 +123,7 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
     /// algorithm down each column in row order, mean += δ / n and m2 += δ · (x − mean) as one fused multiply-add (as
     /// libtorch's vectorised builds compile it), then m2 / rows; libtorch rounds that to the input's type.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ColumnVariances<T>(ReadOnlySpan<T> values, int rows, int units, Span<double> variances)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
