@@ -86,30 +86,30 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            var detached = x.detach().contiguous();
+            var detached = x.detach();
             var mean = detached.mean([0L]);
             moving_mean.mul_(momentumScalar).add_(mean, complementScalar);
-            moving_variance.mul_(momentumScalar).add_(BiasedVariance(detached), complementScalar);
+            moving_variance.mul_(momentumScalar).add_(BiasedVariance(detached.contiguous()), complementScalar);
         }
         return y;
     }
 
     /// <summary>
-    /// The biased variance of each column of x [rows ≥ 1, units] (float32, contiguous), [units]: the same bits as
-    /// libtorch's <c>x.var(0, unbiased: false)</c>, which it returns for a single column. Over several columns libtorch
-    /// walks them one at a time, each a chain of dependent divisions, and was the slowest call of a training step's head;
-    /// <see cref="ColumnVariances{T}"/> does the same arithmetic with the rows in the outer loop, so the chains overlap.
-    /// Errors: <see cref="InvalidOperationException"/> for a tensor that is not contiguous float32 on the CPU.
+    /// The biased variance of each column of x [rows ≥ 1, units] (float32), [units] float32: the same bits as libtorch's
+    /// <c>x.var(0, unbiased: false)</c>, which it returns itself for a single column (libtorch computes that as a full
+    /// reduction, another way). Over several columns libtorch's CPU kernel walks them one at a time, each a chain of
+    /// dependent divisions, and was the slowest call of a training step's head; <see cref="ColumnVariances{T}"/> does the
+    /// same arithmetic with the rows in the outer loop, so the chains overlap.
+    /// Errors: <see cref="InvalidOperationException"/> for several columns that are not contiguous float32 on the CPU.
     /// </summary>
     internal static unsafe Tensor BiasedVariance(Tensor x)
     {
         int rows = (int)x.shape[0], units = (int)x.shape[1];
-        // A single column is a reduction over every element, which libtorch computes another way (two passes).
         if (units == 1)
             return x.var(0L, unbiased: false);
         Span<double> variances = units <= 256 ? stackalloc double[units] : new double[units];
         ColumnVariances(TensorMemory.Span<float>(x), rows, units, variances);
-        var variance = empty(units);
+        var variance = empty(units, ScalarType.Float32);
         var result = new Span<float>(TensorMemory.Pointer(variance), units);
         for (int u = 0; u < units; u++)
             result[u] = (float)variances[u];
@@ -117,11 +117,15 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The biased variance of each column of <paramref name="values"/> [rows ≥ 1, units ≥ 2] into <paramref name="variances"/>
-    /// [units], in double precision as libtorch's CPU kernel computes it (<c>aten/src/ATen/native/cpu/ReduceOpsKernel.cpp</c>,
-    /// <c>std_var_kernel_impl</c>, with <c>WelfordOps</c> of <c>aten/src/ATen/native/SharedReduceOps.h</c>): Welford's
-    /// algorithm down each column in row order, mean += δ / n and m2 += δ · (x − mean) as one fused multiply-add (as
-    /// libtorch's vectorised builds compile it), then m2 / rows; libtorch rounds that to the input's type.
+    /// The biased variance of each column of <paramref name="values"/> [rows ≥ 1, units] into <paramref name="variances"/>
+    /// [units], in double precision as libtorch's CPU kernel computes it for a reduction over the rows of two or more
+    /// columns (<c>aten/src/ATen/native/cpu/ReduceOpsKernel.cpp</c>, <c>std_var_kernel_impl</c>, with <c>WelfordOps</c> of
+    /// <c>aten/src/ATen/native/SharedReduceOps.h</c>; one thread, or fewer than 32,768 rows, so that no column is split):
+    /// Welford's algorithm down each column in row order, mean += δ / n and m2 += δ · (x − mean) as one fused
+    /// multiply-add, then m2 / rows; libtorch rounds that to the input's type. The fused multiply-add is how the
+    /// compiler builds libtorch's AVX2 and AVX-512 kernels, which this CPU runs; a libtorch kernel built without that
+    /// contraction (e.g. <c>ATEN_CPU_CAPABILITY=default</c>) rounds m2 twice and can differ in the last bit, while this
+    /// method keeps the arithmetic the stored runs were trained with.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ColumnVariances<T>(ReadOnlySpan<T> values, int rows, int units, Span<double> variances)
