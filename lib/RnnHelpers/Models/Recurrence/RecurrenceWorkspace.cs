@@ -120,8 +120,6 @@ internal sealed unsafe class RecurrenceWorkspace
     public float* InputKernelT => inputKernelT;
     public float* RecurrentKernelT => recurrentKernelT;
 
-
-
     /// <summary>Bytes of projection gradients a row block keeps before folding them into the weight gradients.</summary>
     public const int GradientChunkBytes = 256 * 1024;
 
