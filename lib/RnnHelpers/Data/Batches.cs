@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using RnnHelpers.Native;
+using RnnHelpers.Threading;
 using static TorchSharp.torch;
 
 namespace RnnHelpers.Data;
@@ -36,26 +40,126 @@ public static class Batches
     public static int Count(int count, int batchSize) => (count + batchSize - 1) / batchSize;
 
     /// <summary>
-    /// Yields (x, y) batches in the given order (null: file order). Each batch is a gather of
-    /// only its own rows. Batches belong to the caller's dispose scope.
+    /// Yields (x, y) batches in the given order (null: file order, as views). Each batch is a gather of only its own
+    /// rows into new tensors, which belong to the caller's dispose scope. images: [count, ...]; labels: [count].
+    /// For contiguous float32 images and int64 labels the next batch's rows are gathered while the caller trains on
+    /// this one, on the spare core of the fused kernels' row blocks (<see cref="BlockThreads.Post"/>), into a staging
+    /// buffer this batch's tensors are then copied from: the values are those of <c>index_select</c>, whichever thread
+    /// gathered them.
     /// </summary>
+    /// <exception cref="ArgumentException">labels and images differ in length, or batchSize is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="order"/> is not a row of images.</exception>
     public static IEnumerable<(Tensor X, Tensor Y)> Enumerate(Tensor images, Tensor labels, int batchSize, long[]? order = null)
     {
         int count = (int)images.shape[0];
-        // One native copy of the order per epoch; each batch takes a view of it.
-        using var permutation = order is null ? null : tensor(order, ScalarType.Int64);
+        if (labels.shape[0] != count)
+            throw new ArgumentException($"labels has {labels.shape[0]} entries for {count} images.", nameof(labels));
+        if (batchSize < 1)
+            throw new ArgumentException($"BatchSize must be at least 1; got {batchSize}.", nameof(batchSize));
+        if (order is null)
+            return Views(images, labels, batchSize);
+        for (int i = 0; i < order.Length; i++)
+            if ((ulong)order[i] >= (ulong)count)
+                throw new ArgumentOutOfRangeException(nameof(order), $"order[{i}] = {order[i]} is not a row of the {count} images.");
+        return TensorMemory.IsFlat<float>(images) && TensorMemory.IsFlat<long>(labels)
+            ? Gathered(images, labels, batchSize, order)
+            : Selected(images, labels, batchSize, order);
+    }
+
+    private static IEnumerable<(Tensor X, Tensor Y)> Views(Tensor images, Tensor labels, int batchSize)
+    {
+        int count = (int)images.shape[0];
         for (int start = 0; start < count; start += batchSize)
         {
             int size = Math.Min(batchSize, count - start);
-            if (permutation is null)
+            yield return (images.narrow(0, start, size), labels.narrow(0, start, size));
+        }
+    }
+
+    private static IEnumerable<(Tensor X, Tensor Y)> Selected(Tensor images, Tensor labels, int batchSize, long[] order)
+    {
+        // One native copy of the order per epoch; each batch takes a view of it.
+        using var permutation = tensor(order, ScalarType.Int64);
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            using var index = permutation.narrow(0, start, Math.Min(batchSize, order.Length - start));
+            yield return (images.index_select(0, index), labels.index_select(0, index));
+        }
+    }
+
+    private static IEnumerable<(Tensor X, Tensor Y)> Gathered(Tensor images, Tensor labels, int batchSize, long[] order)
+    {
+        long[] shape = images.shape;
+        int rowLength = (int)(images.numel() / Math.Max(1, shape[0]));
+        var source = new Rows(images, labels, rowLength);
+        // Pinned, and held by this method until it ends: the spare core writes through their addresses.
+        var stagingImages = GC.AllocateUninitializedArray<float>(Math.Min(batchSize, order.Length) * rowLength, pinned: true);
+        var stagingLabels = GC.AllocateUninitializedArray<long>(Math.Min(batchSize, order.Length), pinned: true);
+        var staging = new Rows(stagingImages, stagingLabels, rowLength);
+        SpareWork? next = Post(0);
+        try
+        {
+            for (int start = 0; start < order.Length; start += batchSize)
             {
-                yield return (images.narrow(0, start, size), labels.narrow(0, start, size));
+                int size = Math.Min(batchSize, order.Length - start);
+                next!.Wait();
+                shape[0] = size;
+                var x = empty(shape, ScalarType.Float32);
+                var y = empty(size, ScalarType.Int64);
+                staging.CopyTo(x, y, size);
+                next = start + batchSize < order.Length ? Post(start + batchSize) : null;
+                yield return (x, y);
             }
-            else
+        }
+        finally
+        {
+            // The staging rows must outlive a gather the spare core may be running.
+            next?.Wait();
+            GC.KeepAlive(stagingImages);
+            GC.KeepAlive(stagingLabels);
+        }
+
+        SpareWork Post(int start) => BlockThreads.Post(() => source.Gather(order, start, Math.Min(batchSize, order.Length - start), staging));
+    }
+
+    /// <summary>Rows of images (float32, <c>rowLength</c> each) and their labels (int64) at fixed addresses.</summary>
+    private readonly unsafe struct Rows
+    {
+        private readonly float* images;
+        private readonly long* labels;
+        private readonly int rowLength;
+
+        /// <summary>Contiguous tensors, which the caller keeps alive.</summary>
+        public Rows(Tensor images, Tensor labels, int rowLength) : this(TensorMemory.Pointer(images), TensorMemory.Pointer<long>(labels), rowLength) { }
+
+        /// <summary>Pinned arrays.</summary>
+        public Rows(float[] images, long[] labels, int rowLength)
+            : this((float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(images)), (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(labels)), rowLength) { }
+
+        private Rows(float* images, long* labels, int rowLength)
+        {
+            this.images = images;
+            this.labels = labels;
+            this.rowLength = rowLength;
+        }
+
+        /// <summary>Copies rows order[start], …, order[start + size − 1] to rows 0 … size − 1 of <paramref name="destination"/>.</summary>
+        public void Gather(long[] order, int start, int size, Rows destination)
+        {
+            long bytes = (long)rowLength * sizeof(float);
+            for (int i = 0; i < size; i++)
             {
-                using var index = permutation.narrow(0, start, size);
-                yield return (images.index_select(0, index), labels.index_select(0, index));
+                long row = order[start + i];
+                Buffer.MemoryCopy(images + row * rowLength, destination.images + (long)i * rowLength, bytes, bytes);
+                destination.labels[i] = labels[row];
             }
+        }
+
+        /// <summary>Copies the first <paramref name="size"/> rows into x [size, ...] and y [size].</summary>
+        public void CopyTo(Tensor x, Tensor y, int size)
+        {
+            new ReadOnlySpan<float>(images, size * rowLength).CopyTo(new Span<float>(TensorMemory.Pointer(x), size * rowLength));
+            new ReadOnlySpan<long>(labels, size).CopyTo(new Span<long>(TensorMemory.Pointer<long>(y), size));
         }
     }
 }

@@ -1,4 +1,5 @@
 using RnnHelpers.Native;
+using RnnHelpers.Threading;
 
 namespace RnnHelpers.Models.Recurrence;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace RnnHelpers.Models.Recurrence;
+namespace RnnHelpers.Threading;
 
 /// <summary>
 /// Runs the row blocks of a recurrence at once: block 0 on the caller, block i on dedicated worker i.
@@ -19,6 +19,20 @@ internal static class BlockThreads
     private static readonly List<Worker> Workers = [];
     private static readonly SemaphoreSlim Finished = new(0);
     private static int pending;
+    private static SpareWork? spare;
+
+    /// <summary>
+    /// Hands <paramref name="action"/> to the spare core: worker 1 runs it right after its next row block, when the
+    /// caller is busy with the serial part of a step and that core would only poll; the caller's
+    /// <see cref="SpareWork.Wait"/> runs it itself if no worker has taken it by then (so also when there are no workers).
+    /// One slot: a newer post replaces an older one still queued, which its own <c>Wait</c> then runs.
+    /// </summary>
+    public static SpareWork Post(Action action)
+    {
+        var work = new SpareWork(action);
+        Volatile.Write(ref spare, work);
+        return work;
+    }
 
     public static void Run(int blocks, Action<int> body)
     {
@@ -103,6 +117,8 @@ internal static class BlockThreads
                 // The last block to finish releases the caller.
                 if (Interlocked.Decrement(ref pending) == 0)
                     Finished.Release();
+                if (block == 1)
+                    Interlocked.Exchange(ref spare, null)?.TryRun();
             }
         }
 

@@ -1,0 +1,125 @@
+using RnnHelpers.Data;
+using RnnHelpers.Native;
+using RnnHelpers.Threading;
+using static TorchSharp.torch;
+
+namespace RnnHelpers.Tests;
+
+/// <summary>The batches a training epoch takes: the gather of their rows, on the spare core or not.</summary>
+public class BatchesTests
+{
+    private static (Tensor Images, Tensor Labels) Digits(int count, int steps = 5, int features = 3)
+    {
+        manual_seed(7);
+        return (rand(count, steps, features), randint(0, 10, [count], dtype: ScalarType.Int64));
+    }
+
+    /// <summary>Each batch, gathered by the worker after a block or by the caller, against libtorch's index_select.</summary>
+    private static void AssertBatchesAreIndexSelect(Tensor images, Tensor labels, int batchSize, long[] order, bool runBlocks)
+    {
+        TorchRuntime.EnsureInitialized(2);
+        int start = 0;
+        foreach (var (x, y) in Batches.Enumerate(images, labels, batchSize, order))
+        {
+            using var index = tensor(order[start..Math.Min(order.Length, start + batchSize)]);
+            using var expectedX = images.index_select(0, index);
+            using var expectedY = labels.index_select(0, index);
+            Assert.Equal(expectedX.shape, x.shape);
+            Assert.Equal(ScalarType.Float32, x.dtype);
+            Assert.Equal(ScalarType.Int64, y.dtype);
+            Assert.Equal(expectedX.data<float>().ToArray(), x.data<float>().ToArray());
+            Assert.Equal(expectedY.data<long>().ToArray(), y.data<long>().ToArray());
+            // Two row blocks, as a fused forward pass runs them: worker 1 then takes the next batch's gather.
+            if (runBlocks)
+                BlockThreads.Run(2, _ => Thread.SpinWait(50));
+            x.Dispose();
+            y.Dispose();
+            start += batchSize;
+        }
+        Assert.Equal(Batches.Count(order.Length, batchSize) * batchSize, start);
+    }
+
+    [Theory]
+    [InlineData(64, true)]
+    [InlineData(64, false)]
+    [InlineData(7, true)]
+    [InlineData(1, true)]
+    [InlineData(500, true)]
+    public void A_gathered_batch_holds_the_rows_index_select_gives(int batchSize, bool runBlocks)
+    {
+        var (images, labels) = Digits(301);
+        AssertBatchesAreIndexSelect(images, labels, batchSize, Batches.EpochOrder(301, 1, 1), runBlocks);
+    }
+
+    [Fact]
+    public void Images_that_are_not_contiguous_take_index_select()
+    {
+        var (images, labels) = Digits(100, 4, 6);
+        var transposed = images.transpose(1, 2);
+        Assert.False(transposed.is_contiguous());
+        AssertBatchesAreIndexSelect(transposed, labels, 16, Batches.EpochOrder(100, 2, 1), runBlocks: true);
+    }
+
+    [Fact]
+    public void A_view_of_the_first_images_gathers_from_its_own_rows()
+    {
+        var (images, labels) = Digits(200);
+        var first = images.narrow(0, 50, 120);
+        var firstLabels = labels.narrow(0, 50, 120);
+        AssertBatchesAreIndexSelect(first, firstLabels, 32, Batches.EpochOrder(120, 3, 1), runBlocks: true);
+    }
+
+    [Fact]
+    public void Leaving_an_epoch_early_waits_for_the_gather_under_way()
+    {
+        var (images, labels) = Digits(640);
+        TorchRuntime.EnsureInitialized(2);
+        for (int round = 0; round < 20; round++)
+        {
+            foreach (var (x, y) in Batches.Enumerate(images, labels, 64, Batches.EpochOrder(640, 1, round)))
+            {
+                BlockThreads.Run(2, _ => { });
+                x.Dispose();
+                y.Dispose();
+                break; // the enumerator's Dispose must not return while the spare core still writes
+            }
+        }
+        AssertBatchesAreIndexSelect(images, labels, 64, Batches.EpochOrder(640, 1, 99), runBlocks: true);
+    }
+
+    [Fact]
+    public void An_order_entry_outside_the_images_is_named()
+    {
+        var (images, labels) = Digits(10);
+        var order = Batches.EpochOrder(10, 1, 1);
+        order[4] = 10;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Batches.Enumerate(images, labels, 4, order));
+        Assert.Contains("order[4] = 10", e.Message);
+        order[4] = -1;
+        Assert.Throws<ArgumentOutOfRangeException>(() => Batches.Enumerate(images, labels, 4, order));
+    }
+
+    [Fact]
+    public void Labels_of_another_length_are_refused()
+    {
+        var (images, labels) = Digits(10);
+        var e = Assert.Throws<ArgumentException>(() => Batches.Enumerate(images, labels.narrow(0, 0, 9), 4));
+        Assert.Contains("9 entries for 10 images", e.Message);
+        Assert.Throws<ArgumentException>(() => Batches.Enumerate(images, labels, 0));
+    }
+
+    [Fact]
+    public void Reading_a_tensor_in_place_leaves_nothing_in_the_callers_dispose_scope()
+    {
+        using var x = rand(64, 28, 28);
+        using var l = randint(0, 10, [64], dtype: ScalarType.Int64);
+        using var scope = NewDisposeScope();
+        for (int i = 0; i < 10; i++)
+        {
+            _ = TensorMemory.Span<float>(x);
+            _ = TensorMemory.Span<long>(l);
+        }
+        // Each read used to leave an alias of the tensor here, holding its memory until the scope ended.
+        Assert.Equal(0, scope.DisposablesCount);
+    }
+}
