@@ -399,6 +399,74 @@ public class KernelTests
             }
     }
 
+    /// <summary>
+    /// The weight transposes for every size 1..20 and a few past the 16 × 16 tiles, whole 8 × 8 register blocks and every
+    /// edge: each element lands where it belongs, bit for bit, and nothing outside the output (gaps between rows, guards)
+    /// is written, with and without a source row stride wider than the rows.
+    /// </summary>
+    [Fact]
+    public unsafe void Transpose_moves_every_element_and_writes_only_its_output()
+    {
+        var random = new Random(5);
+        int[] sizes = [.. Enumerable.Range(1, 20), 31, 33, 69];
+        foreach (int rows in sizes)
+            foreach (int columns in sizes)
+                foreach (int gap in new[] { 0, 3 })
+                {
+                    using var source = new GuardedMatrix(rows, columns, columns + gap, random);
+                    using var destination = new GuardedMatrix(columns, rows, rows + 5, random);
+                    for (int j = 0; j < columns; j++)
+                        for (int i = 0; i < rows; i++)
+                            destination.Data[j * (rows + 5) + i] = Canary;
+                    var before = source.Snapshot();
+                    if (gap == 0)
+                        RecurrenceDriver.Transpose(source.Data, rows, columns, destination.Data, rows + 5);
+                    else
+                        RecurrenceDriver.Transpose(source.Data, columns + gap, rows, columns, destination.Data, rows + 5);
+                    string at = $"{rows} × {columns}, gap {gap}";
+                    for (int i = 0; i < rows; i++)
+                        for (int j = 0; j < columns; j++)
+                            Assert.True(BitConverter.SingleToInt32Bits(destination.At(j, i)) == BitConverter.SingleToInt32Bits(source.At(i, j)),
+                                $"Mᵀ[{j},{i}] = {destination.At(j, i)}, M[{i},{j}] = {source.At(i, j)} ({at})");
+                    Assert.Equal(before, source.Snapshot());
+                    destination.AssertCanaries(at);
+                }
+    }
+
+    /// <summary>
+    /// The blocks' weight-gradient partials summed and transposed in one pass: every element is 0 + p₀ + p₁ + … in
+    /// block order, bit for bit (so −0 becomes +0, as on zeros), for every size 1..20 and past the tiles, one to three
+    /// blocks, writing nothing outside the output.
+    /// </summary>
+    [Fact]
+    public unsafe void The_summed_transpose_adds_the_blocks_in_order()
+    {
+        var random = new Random(6);
+        int[] sizes = [.. Enumerable.Range(1, 20), 33, 64];
+        foreach (int rows in sizes)
+            foreach (int columns in sizes)
+                for (int terms = 1; terms <= 3; terms++)
+                {
+                    // The partials one after another, as the workspace keeps them; large and tiny values so that the order shows.
+                    using var partials = new GuardedMatrix(terms * rows, columns, columns, random);
+                    for (int index = 0; index < terms * rows * columns; index++)
+                        partials.Data[index] = index % 7 == 0 ? -0f : (float)(random.NextDouble() - 0.5) * (index % 3 == 0 ? 1e8f : 1f);
+                    using var destination = new GuardedMatrix(columns, rows, rows, random);
+                    RecurrenceDriver.SumTransposed(partials.Data, (long)rows * columns, terms, rows, columns, destination.Data);
+                    string at = $"{rows} × {columns}, {terms} block(s)";
+                    for (int i = 0; i < rows; i++)
+                        for (int j = 0; j < columns; j++)
+                        {
+                            float expected = 0f;
+                            for (int b = 0; b < terms; b++)
+                                expected += partials.Data[(long)b * rows * columns + i * columns + j];
+                            Assert.True(BitConverter.SingleToInt32Bits(destination.At(j, i)) == BitConverter.SingleToInt32Bits(expected),
+                                $"sum[{j},{i}] = {destination.At(j, i)}, expected {expected} ({at})");
+                        }
+                    destination.AssertCanaries(at);
+                }
+    }
+
     private sealed unsafe class GuardedMatrix : IDisposable
     {
         private readonly float* block;

@@ -121,8 +121,8 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
                     (float*)stepNorms));
 
             int blocks = workspace.Blocks, width = shape.Width;
-            var dInputKernel = inputKernel.requires_grad ? SumTransposed(blocks, shape.Features, width, b => (nint)workspace.InputKernelGradient(b)) : null;
-            var dRecurrentKernel = recurrentKernel.requires_grad ? SumTransposed(blocks, shape.Hidden, width, b => (nint)workspace.RecurrentKernelGradient(b)) : null;
+            var dInputKernel = inputKernel.requires_grad ? SumTransposed(blocks, shape.Features, width, workspace.InputKernelGradient(0)) : null;
+            var dRecurrentKernel = recurrentKernel.requires_grad ? SumTransposed(blocks, shape.Hidden, width, workspace.RecurrentKernelGradient(0)) : null;
             var dInputBias = inputBias.requires_grad ? Sum(blocks, width, b => (nint)workspace.InputBiasGradient(b)) : null;
             var dRecurrentBias = recurrentBiasGradient ? Sum(blocks, width, b => (nint)workspace.RecurrentBiasGradient(b)) : null;
             KernelClock.AddBackward(started);
@@ -139,18 +139,13 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             (nint)TensorMemory.Pointer(inputBias), (nint)TensorMemory.Pointer(recurrentBias));
 
     /// <summary>
-    /// Σ over blocks of the [rows, columns] partials, transposed to the parameter's [columns, rows]: summed into the first
-    /// block's partial, element by element in block order, then transposed once.
+    /// Σ over blocks of the [rows, columns] partials (each rows · columns floats after the previous), transposed to the
+    /// parameter's [columns, rows]: each element 0 + p₀ + p₁ + … in block order (a sum onto zeros: −0 becomes +0).
     /// </summary>
-    private static Tensor SumTransposed(int blocks, int rows, int columns, Func<int, nint> partial)
+    private static Tensor SumTransposed(int blocks, int rows, int columns, float* first)
     {
-        var sum = new Span<float>((float*)partial(0), rows * columns);
-        // Started from 0 as a sum onto zeros would be: 0 + p is p, except that −0 becomes +0.
-        System.Numerics.Tensors.TensorPrimitives.Add(sum, 0f, sum);
-        for (int block = 1; block < blocks; block++)
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, new ReadOnlySpan<float>((float*)partial(block), rows * columns), sum);
         var result = empty(columns, rows);
-        RecurrenceDriver.Transpose((float*)partial(0), rows, columns, TensorMemory.Pointer(result));
+        RecurrenceDriver.SumTransposed(first, (long)rows * columns, blocks, rows, columns, TensorMemory.Pointer(result));
         return result;
     }
 

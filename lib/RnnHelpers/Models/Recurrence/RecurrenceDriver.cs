@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Numerics.Tensors;
 
 namespace RnnHelpers.Models.Recurrence;
@@ -163,21 +165,105 @@ internal static unsafe class RecurrenceDriver
     }
 
     /// <summary>
-    /// Writes Mᵀ of a row-major [rows, columns] matrix into a [columns, rows] one, in 16 × 16 tiles so that the lines read
-    /// and the lines written both stay in the cache while a tile is copied (a plain double loop writes each float to
-    /// another line).
+    /// Writes Mᵀ of a row-major [rows, columns] matrix into a [columns, rows] one (see the overload with strides).
     /// </summary>
     public static void Transpose(float* source, int rows, int columns, float* destination) =>
         Transpose(source, rows, columns, destination, rows);
 
     /// <summary>The same, with the destination's rows <paramref name="destinationStride"/> floats apart.</summary>
-    public static void Transpose(float* source, int rows, int columns, float* destination, int destinationStride)
+    public static void Transpose(float* source, int rows, int columns, float* destination, int destinationStride) =>
+        Transpose(source, columns, rows, columns, destination, destinationStride);
+
+    /// <summary>
+    /// Mᵀ of [rows, columns] with the source's rows <paramref name="sourceStride"/> floats apart and the destination's
+    /// <paramref name="destinationStride"/>: a copy, no value changes (−0 stays −0).
+    /// </summary>
+    public static void Transpose(float* source, int sourceStride, int rows, int columns, float* destination, int destinationStride) =>
+        TransposeTerms(source, 0, 0, sourceStride, rows, columns, destination, destinationStride);
+
+    /// <summary>
+    /// (0 + M₀ + M₁ + … + M_{terms−1})ᵀ of [rows, columns] matrices <paramref name="termStride"/> floats apart (row
+    /// stride = columns) into [columns, rows]: each element summed in that order, as adding the matrices one by one onto
+    /// zeros would, in the same pass as the transpose (summing in place first wrote every partial once more, and the
+    /// partials lie a multiple of 4 KB apart, where loads wait on stores to the same place in another page).
+    /// </summary>
+    public static void SumTransposed(float* first, long termStride, int terms, int rows, int columns, float* destination) =>
+        TransposeTerms(first, termStride, Math.Max(1, terms), columns, rows, columns, destination, rows);
+
+    // terms == 0: a plain copy; otherwise 0 + Σ of that many terms. In 16 × 16 tiles, so that the lines read and the lines
+    // written both stay in the cache while a tile is copied; whole 8 × 8 blocks go through 256-bit registers where AVX is
+    // there (eight rows in, eight shuffled rows out, instead of 64 scalar stores, each to another line).
+    private static void TransposeTerms(float* source, long termStride, int terms, int sourceStride, int rows, int columns, float* destination, int destinationStride)
     {
         const int Tile = 16;
         for (int i0 = 0; i0 < rows; i0 += Tile)
             for (int j0 = 0; j0 < columns; j0 += Tile)
-                for (int i = i0, iEnd = Math.Min(i0 + Tile, rows); i < iEnd; i++)
-                    for (int j = j0, jEnd = Math.Min(j0 + Tile, columns); j < jEnd; j++)
-                        destination[(long)j * destinationStride + i] = source[(long)i * columns + j];
+            {
+                int iEnd = Math.Min(i0 + Tile, rows), jEnd = Math.Min(j0 + Tile, columns);
+                int i = i0;
+                if (Avx.IsSupported)
+                    for (; i + 8 <= iEnd; i += 8)
+                    {
+                        int j = j0;
+                        for (; j + 8 <= jEnd; j += 8)
+                            Transpose8(source + (long)i * sourceStride + j, termStride, terms, sourceStride, destination + (long)j * destinationStride + i, destinationStride);
+                        for (; j < jEnd; j++)
+                            for (int r = i; r < i + 8; r++)
+                                destination[(long)j * destinationStride + r] = Element(source + (long)r * sourceStride + j, termStride, terms);
+                    }
+                for (; i < iEnd; i++)
+                    for (int j = j0; j < jEnd; j++)
+                        destination[(long)j * destinationStride + i] = Element(source + (long)i * sourceStride + j, termStride, terms);
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Element(float* p, long termStride, int terms)
+    {
+        if (terms == 0)
+            return *p;
+        float sum = 0f + *p;
+        for (int b = 1; b < terms; b++)
+            sum += p[b * termStride];
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Row(float* p, long termStride, int terms)
+    {
+        if (terms == 0)
+            return Avx.LoadVector256(p);
+        var sum = Avx.Add(Vector256<float>.Zero, Avx.LoadVector256(p));
+        for (int b = 1; b < terms; b++)
+            sum = Avx.Add(sum, Avx.LoadVector256(p + b * termStride));
+        return sum;
+    }
+
+    /// <summary>One 8 × 8 block: the usual unpack, shuffle and lane-permute sequence over eight 256-bit rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(float* source, long termStride, int terms, int sourceStride, float* destination, int destinationStride)
+    {
+        var r0 = Row(source, termStride, terms); var r1 = Row(source + sourceStride, termStride, terms);
+        var r2 = Row(source + 2L * sourceStride, termStride, terms); var r3 = Row(source + 3L * sourceStride, termStride, terms);
+        var r4 = Row(source + 4L * sourceStride, termStride, terms); var r5 = Row(source + 5L * sourceStride, termStride, terms);
+        var r6 = Row(source + 6L * sourceStride, termStride, terms); var r7 = Row(source + 7L * sourceStride, termStride, terms);
+        // Pairs of rows interleaved, then pairs of pairs: each 128-bit half now holds a 4 × 4 block transposed.
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        // Low halves of rows 0–3 with those of rows 4–7 give output rows 0–3; the high halves, rows 4–7.
+        Avx.Store(destination, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(destination + destinationStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(destination + 2L * destinationStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(destination + 3L * destinationStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(destination + 4L * destinationStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(destination + 5L * destinationStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(destination + 6L * destinationStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(destination + 7L * destinationStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 }
