@@ -121,5 +121,10 @@ public class BatchesTests
         }
         // Each read used to leave an alias of the tensor here, holding its memory until the scope ended.
         Assert.Equal(0, scope.DisposablesCount);
+        // A view starts at its own first element, and writes go to the tensor.
+        using var rows = x.narrow(0, 5, 3);
+        Assert.Equal(rows.data<float>().ToArray(), TensorMemory.Span<float>(rows).ToArray());
+        Assert.Throws<InvalidOperationException>(() => TensorMemory.Span<float>(x.transpose(1, 2)));
+        Assert.Throws<InvalidOperationException>(() => TensorMemory.Span<long>(x));
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,12 +22,10 @@ internal static unsafe class TensorMemory
     {
         if (!IsFlat<T>(tensor))
             throw new InvalidOperationException($"Expected a contiguous {TypeOf<T>()} CPU tensor; got {tensor.dtype} on {tensor.device_type}, contiguous: {tensor.is_contiguous()}.");
-        // storage<T>() makes an alias of the tensor that its Dispose leaves alive, registered on the current dispose scope:
-        // outside one, or in an epoch-long one, it would hold the tensor's memory until the garbage collector ran or the
-        // scope ended (200 KB a batch for a batch of images). A scope of its own releases the alias here.
-        using var scope = NewDisposeScope();
-        using var storage = tensor.storage<T>();
-        return (T*)storage.data_ptr() + tensor.storage_offset();
+        // The tensor's own bytes (a view, with its storage offset): one native call. TorchSharp's storage<T>() took several
+        // and made an alias of the tensor that its Dispose leaves alive on the current dispose scope, which held the
+        // tensor's memory until the scope ended or the collector ran (200 KB a batch for a batch of images).
+        return (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
     }
 
     /// <summary>The first element of a contiguous float32 CPU tensor.</summary>
