@@ -71,6 +71,17 @@ public class PeerBenchmarkTests
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!;
             var ratio = (double)json["peer"]!["models"]![0]!["medianRatio"]!;
             Assert.True(ratio > 0 && double.IsFinite(ratio), $"ratio {ratio}");
+            // Each side's median batch and its time in slow batches, pair by pair: a median batch is shorter than the
+            // epoch, and the slow batches' excess is part of it.
+            var peerModel = json["peer"]!["models"]![0]!;
+            foreach (var side in new[] { "fused", "stock" })
+            {
+                double seconds = (double)peerModel[side + "Seconds"]![0]!, median = (double)peerModel[side + "BatchMedians"]![0]!;
+                double slow = (double)peerModel[side + "SlowSeconds"]![0]!;
+                Assert.True(median > 0 && median / 1000 < seconds, $"{side}: median batch {median} ms in an epoch of {seconds} s");
+                Assert.True(slow >= 0 && slow < seconds, $"{side}: {slow} s in slow batches of {seconds} s");
+            }
+            Assert.Contains("median ms per batch, fused / libtorch", markdown);
             // Each product is timed inside the kernels' wall time, per row block: every part is there, with a rate, and
             // together they fit inside that wall time (what is left is forking, joining and waiting).
             var profile = json["models"]![0]!["profile"]!;

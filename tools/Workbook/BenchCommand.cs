@@ -175,12 +175,25 @@ public static class BenchCommand
         string Loss(double? v) => v is { } x ? x.ToString("F4", inv) : "";
         string allocator = peer.KeepsFreedMemory ? ", glibc keeping freed memory" : "";
         return new TextTable($"Against libtorch's own modules, {peer.Threads} thread(s) each, {peer.Pairs} epoch(s) each side in turn{allocator}",
-            ["model", "fused s / epoch", "libtorch s / epoch", "fused ÷ libtorch per pair", "median ratio", "train loss of the last epoch (fused / libtorch)"],
+            ["model", "fused s / epoch", "libtorch s / epoch", "fused ÷ libtorch per pair", "median ratio",
+             "median ms per batch, fused / libtorch", "s in slow batches, fused / libtorch", "train loss of the last epoch (fused / libtorch)"],
             peer.Models.Select(m => (IReadOnlyList<string>)
             [
                 m.Model, Seconds(m.FusedSeconds), Seconds(m.StockSeconds), string.Join(" / ", m.Ratios.Select(r => r.ToString("F3", inv))),
-                m.MedianRatio is { } r ? r.ToString("F3", inv) : "", $"{Loss(m.FusedLastLoss)} / {Loss(m.StockLastLoss)}",
+                m.MedianRatio is { } r ? r.ToString("F3", inv) : "",
+                Sides(m.FusedBatchMedians, m.StockBatchMedians), Sides(m.FusedSlowSeconds, m.StockSlowSeconds),
+                $"{Loss(m.FusedLastLoss)} / {Loss(m.StockLastLoss)}",
             ]).ToList());
+
+        // Pair by pair, "fused / libtorch", or one side's figures when the other did not run.
+        string Sides(IReadOnlyList<double>? fused, IReadOnlyList<double>? stock)
+        {
+            if (fused is null || stock is null)
+                return "";
+            if (fused.Count == 0 || stock.Count == 0)
+                return Seconds(fused.Count == 0 ? stock : fused);
+            return string.Join("; ", fused.Zip(stock, (f, s) => $"{f.ToString("F2", inv)} / {s.ToString("F2", inv)}"));
+        }
     }
 
     /// <summary>The generated text: throughput, the libtorch comparison when it ran, and the targets.</summary>

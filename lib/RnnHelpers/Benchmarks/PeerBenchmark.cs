@@ -48,6 +48,8 @@ public static class PeerBenchmark
             using var stockSgd = new PlainSgd(stock.TrainableParameters, options.LearningRate);
             var fusedSeconds = new List<double>();
             var stockSeconds = new List<double>();
+            var fusedBatches = new List<EpochTiming>();
+            var stockBatches = new List<EpochTiming>();
             double? fusedLoss = null, stockLoss = null;
             // Untimed, the same batches for both: first calls (JIT tiers, libtorch's kernel selection) happen here.
             var warmup = Batches.EpochOrder(data.TrainCount, options.Seed, 0);
@@ -66,9 +68,10 @@ public static class PeerBenchmark
                 if (fusedSide)
                 {
                     using var scope = fused.ThreadScope();
-                    (double s, double loss) = TimeEpoch(fused, fusedSgd, data, order, options.BatchSize, FusedRecurrentLayer.Backward);
-                    fusedSeconds.Add(s);
-                    fusedLoss = loss;
+                    var timing = TimeEpoch(fused, fusedSgd, data, order, options.BatchSize, FusedRecurrentLayer.Backward);
+                    fusedSeconds.Add(timing.Seconds);
+                    fusedBatches.Add(timing);
+                    fusedLoss = timing.Loss;
                 }
                 if (fusedFirst)
                     stockLoss = TimeStock(order);
@@ -79,25 +82,36 @@ public static class PeerBenchmark
             double TimeStock(long[] order)
             {
                 using var threading = TorchRuntime.LibTorchThreads(threads);
-                (double s, double loss) = TimeEpoch(stock, stockSgd, data, order, options.BatchSize, l => l.backward());
-                stockSeconds.Add(s);
-                return loss;
+                var timing = TimeEpoch(stock, stockSgd, data, order, options.BatchSize, l => l.backward());
+                stockSeconds.Add(timing.Seconds);
+                stockBatches.Add(timing);
+                return timing.Loss;
             }
             var ratios = fusedSide ? fusedSeconds.Zip(stockSeconds, (f, s) => f / s).ToList() : [];
             results.Add(new PeerModelResult(kind.Id(), fusedSeconds, stockSeconds, ratios,
-                ratios.Count > 0 ? RunStatistics.Median(ratios) : null, fusedSide ? fusedLoss : null, stockLoss));
+                ratios.Count > 0 ? RunStatistics.Median(ratios) : null, fusedSide ? fusedLoss : null, stockLoss,
+                fusedBatches.Select(t => t.BatchMedianMilliseconds).ToList(), stockBatches.Select(t => t.BatchMedianMilliseconds).ToList(),
+                fusedBatches.Select(t => t.SlowSeconds).ToList(), stockBatches.Select(t => t.SlowSeconds).ToList()));
         }
         return new PeerReport(kernels, threads, pairs, results, keepsFreedMemory);
     }
 
-    /// <summary>One training epoch over <paramref name="order"/> (or its first <paramref name="batches"/> batches): seconds and mean train loss.</summary>
-    private static (double Seconds, double Loss) TimeEpoch(TorchSharp.torch.nn.Module<Tensor, Tensor> model, IOptimizer optimizer, DigitData data,
+    /// <summary>
+    /// One epoch's seconds and mean train loss; the median milliseconds of its batches; and the seconds its slow batches
+    /// (over twice that median) took beyond the median.
+    /// </summary>
+    private readonly record struct EpochTiming(double Seconds, double Loss, double BatchMedianMilliseconds, double SlowSeconds);
+
+    /// <summary>One training epoch over <paramref name="order"/> (or its first <paramref name="batches"/> batches), timed batch by batch.</summary>
+    private static EpochTiming TimeEpoch(TorchSharp.torch.nn.Module<Tensor, Tensor> model, IOptimizer optimizer, DigitData data,
         long[] order, int batchSize, Action<Tensor> backward, int batches = int.MaxValue)
     {
         model.train();
         double lossSum = 0;
         long seen = 0;
+        var milliseconds = new List<double>(Batches.Count(order.Length, batchSize));
         var clock = Stopwatch.StartNew();
+        long batchStart = Stopwatch.GetTimestamp();
         foreach (var (xBatch, yBatch) in Batches.Enumerate(data.TrainImages, data.TrainLabels, batchSize, order))
         {
             using var x = xBatch;
@@ -109,9 +123,14 @@ public static class PeerBenchmark
             optimizer.Step();
             lossSum += loss.item<float>() * y.shape[0];
             seen += y.shape[0];
+            long now = Stopwatch.GetTimestamp();
+            milliseconds.Add(Stopwatch.GetElapsedTime(batchStart, now).TotalMilliseconds);
+            batchStart = now;
             if (--batches == 0)
                 break;
         }
-        return (clock.Elapsed.TotalSeconds, lossSum / seen);
+        double seconds = clock.Elapsed.TotalSeconds, median = RunStatistics.Median(milliseconds);
+        double slow = milliseconds.Where(ms => ms > 2 * median).Sum(ms => ms - median) / 1000;
+        return new EpochTiming(seconds, lossSum / seen, median, slow);
     }
 }
