@@ -11,16 +11,21 @@ namespace RnnHelpers.Threading;
 /// </summary>
 internal sealed class SpareWork
 {
-    /// <summary>How long <see cref="Wait"/> waits for a worker that has started the work before it gives up.</summary>
-    public static readonly TimeSpan Deadline = TimeSpan.FromMinutes(1);
+    /// <summary>How long <see cref="Wait"/> waits, by default, for a worker that has started the work before it gives up.</summary>
+    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromMinutes(1);
 
     private const int Queued = 0, Running = 1, Done = 2;
     private readonly Action action;
+    private readonly TimeSpan deadline;
     private readonly ManualResetEventSlim finished = new(false);
     private int state;
     private ExceptionDispatchInfo? error;
 
-    internal SpareWork(Action action) => this.action = action;
+    internal SpareWork(Action action, TimeSpan? deadline = null)
+    {
+        this.action = action;
+        this.deadline = deadline ?? DefaultDeadline;
+    }
 
     /// <summary>Runs the work unless another thread has taken it; false if it had.</summary>
     internal bool TryRun()
@@ -43,7 +48,7 @@ internal sealed class SpareWork
     /// <summary>
     /// Returns once the work has run: on this thread if no worker has taken it yet. Rethrows what the work threw.
     /// </summary>
-    /// <exception cref="TimeoutException">A worker took the work and did not finish it within <see cref="Deadline"/>.</exception>
+    /// <exception cref="TimeoutException">A worker took the work and did not finish it within the deadline (a minute by default).</exception>
     public void Wait()
     {
         if (!TryRun())
@@ -53,10 +58,10 @@ internal sealed class SpareWork
             long until = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 1000;
             while (Volatile.Read(ref state) != Done && Stopwatch.GetTimestamp() < until)
                 spin.SpinOnce(sleep1Threshold: -1);
-            if (Volatile.Read(ref state) != Done && !finished.Wait(Deadline))
-                throw new TimeoutException($"Work posted to the spare core did not finish within {Deadline.TotalSeconds:F0} s of being taken.");
+            if (Volatile.Read(ref state) != Done && !finished.Wait(deadline))
+                throw new TimeoutException($"Work posted to the spare core did not finish within {deadline.TotalSeconds:F0} s of being taken.");
         }
-        finished.Dispose();
+        // Not disposed: the worker may still be inside Set() after it published Done.
         error?.Throw();
     }
 }
