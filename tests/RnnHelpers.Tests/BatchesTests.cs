@@ -19,6 +19,7 @@ public class BatchesTests
     {
         TorchRuntime.EnsureInitialized(2);
         int start = 0;
+        var fillers = new List<float[]>();
         foreach (var (x, y) in Batches.Enumerate(images, labels, batchSize, order))
         {
             using var index = tensor(order[start..Math.Min(order.Length, start + batchSize)]);
@@ -29,9 +30,20 @@ public class BatchesTests
             Assert.Equal(ScalarType.Int64, y.dtype);
             Assert.Equal(expectedX.data<float>().ToArray(), x.data<float>().ToArray());
             Assert.Equal(expectedY.data<long>().ToArray(), y.data<long>().ToArray());
-            // Two row blocks, as a fused forward pass runs them: worker 1 then takes the next batch's gather.
+            // Two row blocks, as a fused forward pass runs them: worker 1 then takes the next batch's gather. A collection
+            // meanwhile must not take the staging rows the gather writes into.
             if (runBlocks)
                 BlockThreads.Run(2, _ => Thread.SpinWait(50));
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            // Pinned arrays of the staging rows' size, filled with NaN: they take any pinned memory a collection freed.
+            fillers.Clear();
+            for (int i = 0; i < 4; i++)
+            {
+                var filler = GC.AllocateArray<float>((int)Math.Min(batchSize, order.Length) * (int)(images.numel() / images.shape[0]), pinned: true);
+                Array.Fill(filler, float.NaN);
+                fillers.Add(filler);
+            }
             x.Dispose();
             y.Dispose();
             start += batchSize;
