@@ -30,8 +30,9 @@ public class BatchesTests
             Assert.Equal(ScalarType.Int64, y.dtype);
             Assert.Equal(expectedX.data<float>().ToArray(), x.data<float>().ToArray());
             Assert.Equal(expectedY.data<long>().ToArray(), y.data<long>().ToArray());
-            // Two row blocks, as a fused forward pass runs them: worker 1 then takes the next batch's gather. A collection
-            // meanwhile must not take the staging rows the gather writes into.
+            // Two row blocks, as a fused forward pass runs them: worker 1 then takes the next batch's gather (other tests'
+            // blocks may too: runBlocks false only means this test runs none). A collection meanwhile must not take the
+            // staging rows the gather writes into.
             if (runBlocks)
                 BlockThreads.Run(2, _ => Thread.SpinWait(50));
             GC.Collect();
@@ -82,7 +83,7 @@ public class BatchesTests
     }
 
     [Fact]
-    public void Leaving_an_epoch_early_waits_for_the_gather_under_way()
+    public void Epochs_left_early_leave_the_next_epochs_batches_intact()
     {
         var (images, labels) = Digits(640);
         TorchRuntime.EnsureInitialized(2);
@@ -93,7 +94,7 @@ public class BatchesTests
                 BlockThreads.Run(2, _ => { });
                 x.Dispose();
                 y.Dispose();
-                break; // the enumerator's Dispose must not return while the spare core still writes
+                break; // the enumerator's Dispose waits for a gather a worker has started, or drops a queued one
             }
         }
         AssertBatchesAreIndexSelect(images, labels, 64, Batches.EpochOrder(640, 1, 99), runBlocks: true);
@@ -138,5 +139,18 @@ public class BatchesTests
         Assert.Equal(rows.data<float>().ToArray(), TensorMemory.Span<float>(rows).ToArray());
         Assert.Throws<InvalidOperationException>(() => TensorMemory.Span<float>(x.transpose(1, 2)));
         Assert.Throws<InvalidOperationException>(() => TensorMemory.Span<long>(x));
+    }
+
+    [Fact]
+    public unsafe void A_tensor_over_2_GB_is_read_in_place_too()
+    {
+        // Not touched, so never resident: past the byte view's 2 GB the address comes another way, and must agree.
+        using var big = empty([(1L << 29) + 16], ScalarType.Float32);
+        using var start = big.narrow(0, 0, 16);
+        Assert.True(TensorMemory.Pointer(big) == TensorMemory.Pointer(start));
+        using var shifted = big.narrow(0, 5, (1L << 29) + 8);
+        using var shiftedStart = big.narrow(0, 5, 16);
+        Assert.True(TensorMemory.Pointer(shifted) == TensorMemory.Pointer(shiftedStart));
+        Assert.True(TensorMemory.Pointer(shifted) == TensorMemory.Pointer(big) + 5);
     }
 }

@@ -9,15 +9,51 @@ public class SpareWorkTests
     public void Posted_work_runs_exactly_once_whoever_takes_it()
     {
         Native.TorchRuntime.EnsureInitialized(2);
+        int caller = Environment.CurrentManagedThreadId, byWorker = 0;
         for (int round = 0; round < 200; round++)
         {
-            int runs = 0;
-            var work = BlockThreads.Post(() => Interlocked.Increment(ref runs));
+            int runs = 0, thread = 0;
+            var work = BlockThreads.Post(() =>
+            {
+                Interlocked.Increment(ref runs);
+                thread = Environment.CurrentManagedThreadId;
+            });
             if (round % 2 == 0)
                 BlockThreads.Run(2, _ => { }); // worker 1 takes it after its block, or the caller below
             work.Wait();
             Assert.Equal(1, runs);
+            if (thread != caller)
+                byWorker++;
         }
+        // The point of posting: worker 1 does take the work after a block (not only the caller's Wait).
+        Assert.True(byWorker > 0, "no posted work ran on the worker");
+    }
+
+    [Fact]
+    public void Cancelled_work_never_runs_and_started_work_cannot_be_cancelled()
+    {
+        int runs = 0;
+        var work = BlockThreads.Post(() => runs++);
+        Assert.True(work.TryCancel());
+        BlockThreads.Run(2, _ => { }); // withdrawn: the worker does not find it
+        work.Wait();
+        Assert.Equal(0, runs);
+
+        using var release = new ManualResetEventSlim(false);
+        using var started = new ManualResetEventSlim(false);
+        var running = new SpareWork(() =>
+        {
+            started.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            runs++;
+        });
+        var runner = Task.Run(running.TryRun);
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+        Assert.False(running.TryCancel());
+        release.Set();
+        running.Wait();
+        Assert.Equal(1, runs);
+        Assert.True(runner.Wait(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]

@@ -185,14 +185,13 @@ public static class BenchCommand
                 $"{Loss(m.FusedLastLoss)} / {Loss(m.StockLastLoss)}",
             ]).ToList());
 
-        // Pair by pair, "fused / libtorch", or one side's figures when the other did not run.
+        // Pair by pair, "fused / libtorch", with a dash for a side that did not run.
         string Sides(IReadOnlyList<double>? fused, IReadOnlyList<double>? stock)
         {
             if (fused is null || stock is null)
                 return "";
-            if (fused.Count == 0 || stock.Count == 0)
-                return Seconds(fused.Count == 0 ? stock : fused);
-            return string.Join("; ", fused.Zip(stock, (f, s) => $"{f.ToString("F2", inv)} / {s.ToString("F2", inv)}"));
+            string Figure(IReadOnlyList<double> side, int pair) => pair < side.Count ? side[pair].ToString("F2", inv) : "–";
+            return string.Join("; ", Enumerable.Range(0, Math.Max(fused.Count, stock.Count)).Select(pair => $"{Figure(fused, pair)} / {Figure(stock, pair)}"));
         }
     }
 

@@ -58,6 +58,8 @@ public static class Batches
             throw new ArgumentException($"BatchSize must be at least 1; got {batchSize}.", nameof(batchSize));
         if (order is null)
             return Views(images, labels, batchSize);
+        // A copy: the rows are gathered later, on another thread, after this check.
+        order = (long[])order.Clone();
         for (int i = 0; i < order.Length; i++)
             if ((ulong)order[i] >= (ulong)count)
                 throw new ArgumentOutOfRangeException(nameof(order), $"order[{i}] = {order[i]} is not a row of the {count} images.");
@@ -92,34 +94,55 @@ public static class Batches
         long[] shape = images.shape;
         int rowLength = (int)(images.numel() / Math.Max(1, shape[0]));
         var source = new Rows(images, labels, rowLength);
-        // Pinned, and held by this method until it ends: the spare core writes through their addresses.
-        var stagingImages = GC.AllocateUninitializedArray<float>(Math.Min(batchSize, order.Length) * rowLength, pinned: true);
-        var stagingLabels = GC.AllocateUninitializedArray<long>(Math.Min(batchSize, order.Length), pinned: true);
-        var staging = new Rows(stagingImages, stagingLabels, rowLength);
+        var staging = new StagingRows(Math.Min(batchSize, order.Length), rowLength);
         SpareWork? next = Post(0);
         try
         {
             for (int start = 0; start < order.Length; start += batchSize)
             {
                 int size = Math.Min(batchSize, order.Length - start);
-                next!.Wait();
                 shape[0] = size;
                 var x = empty(shape, ScalarType.Float32);
                 var y = empty(size, ScalarType.Int64);
-                staging.CopyTo(x, y, size);
+                var batch = new Rows(x, y, rowLength);
+                // Not taken by a worker yet: gather straight into the batch, one copy, as index_select would.
+                if (next!.TryCancel())
+                {
+                    source.Gather(order, start, size, batch);
+                }
+                else
+                {
+                    next.Wait();
+                    staging.Rows.CopyTo(batch, size);
+                }
                 next = start + batchSize < order.Length ? Post(start + batchSize) : null;
                 yield return (x, y);
             }
         }
         finally
         {
-            // The staging rows must outlive a gather the spare core may be running.
-            next?.Wait();
-            GC.KeepAlive(stagingImages);
-            GC.KeepAlive(stagingLabels);
+            // Left early: a gather a worker has started finishes before the caller goes on.
+            if (next is not null && !next.TryCancel())
+                next.Wait();
         }
 
-        SpareWork Post(int start) => BlockThreads.Post(() => source.Gather(order, start, Math.Min(batchSize, order.Length - start), staging));
+        // The work holds the staging rows (and so their pinned arrays) itself: it may outlive this enumerator when its
+        // caller gives up waiting.
+        SpareWork Post(int start) => BlockThreads.Post(() =>
+        {
+            source.Gather(order, start, Math.Min(batchSize, order.Length - start), staging.Rows);
+            GC.KeepAlive(staging);
+        });
+    }
+
+    /// <summary>Pinned rows the spare core gathers the next batch into, and their addresses.</summary>
+    private sealed class StagingRows(int count, int rowLength)
+    {
+        private readonly float[] images = GC.AllocateUninitializedArray<float>(count * rowLength, pinned: true);
+        private readonly long[] labels = GC.AllocateUninitializedArray<long>(count, pinned: true);
+
+        /// <summary>Valid while this object lives (the arrays are pinned for their lifetime).</summary>
+        public Rows Rows => new(images, labels, rowLength);
     }
 
     /// <summary>Rows of images (float32, <c>rowLength</c> each) and their labels (int64) at fixed addresses.</summary>
@@ -129,7 +152,7 @@ public static class Batches
         private readonly long* labels;
         private readonly int rowLength;
 
-        /// <summary>Contiguous tensors, which the caller keeps alive.</summary>
+        /// <summary>Contiguous tensors, which the caller keeps alive while it enumerates.</summary>
         public Rows(Tensor images, Tensor labels, int rowLength) : this(TensorMemory.Pointer(images), TensorMemory.Pointer<long>(labels), rowLength) { }
 
         /// <summary>Pinned arrays.</summary>
@@ -155,11 +178,11 @@ public static class Batches
             }
         }
 
-        /// <summary>Copies the first <paramref name="size"/> rows into x [size, ...] and y [size].</summary>
-        public void CopyTo(Tensor x, Tensor y, int size)
+        /// <summary>Copies the first <paramref name="size"/> rows and labels to <paramref name="destination"/>.</summary>
+        public void CopyTo(Rows destination, int size)
         {
-            new ReadOnlySpan<float>(images, size * rowLength).CopyTo(new Span<float>(TensorMemory.Pointer(x), size * rowLength));
-            new ReadOnlySpan<long>(labels, size).CopyTo(new Span<long>(TensorMemory.Pointer<long>(y), size));
+            Buffer.MemoryCopy(images, destination.images, (long)size * rowLength * sizeof(float), (long)size * rowLength * sizeof(float));
+            Buffer.MemoryCopy(labels, destination.labels, (long)size * sizeof(long), (long)size * sizeof(long));
         }
     }
 }

@@ -22,10 +22,15 @@ internal static unsafe class TensorMemory
     {
         if (!IsFlat<T>(tensor))
             throw new InvalidOperationException($"Expected a contiguous {TypeOf<T>()} CPU tensor; got {tensor.dtype} on {tensor.device_type}, contiguous: {tensor.is_contiguous()}.");
-        // The tensor's own bytes (a view, with its storage offset): one native call. TorchSharp's storage<T>() took several
-        // and made an alias of the tensor that its Dispose leaves alive on the current dispose scope, which held the
-        // tensor's memory until the scope ended or the collector ran (200 KB a batch for a batch of images).
-        return (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
+        // The tensor's own byte view (with its storage offset): a few native calls and nothing left behind. TorchSharp's
+        // storage<T>() makes an alias of the tensor that its Dispose leaves alive on the current dispose scope, holding the
+        // tensor's memory until that scope ends; the view is limited to 2 GB, so larger tensors take that way, in a scope
+        // of their own.
+        if (tensor.numel() * sizeof(T) <= int.MaxValue)
+            return (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
+        using var scope = NewDisposeScope();
+        using var storage = tensor.storage<T>();
+        return (T*)storage.data_ptr() + tensor.storage_offset();
     }
 
     /// <summary>The first element of a contiguous float32 CPU tensor.</summary>

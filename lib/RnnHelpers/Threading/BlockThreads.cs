@@ -34,6 +34,9 @@ internal static class BlockThreads
         return work;
     }
 
+    /// <summary>Takes <paramref name="work"/> out of the slot if it is still there, so no worker picks it up later.</summary>
+    internal static void Withdraw(SpareWork work) => Interlocked.CompareExchange(ref spare, null, work);
+
     public static void Run(int blocks, Action<int> body)
     {
         if (blocks <= 1)

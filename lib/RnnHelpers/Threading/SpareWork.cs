@@ -6,8 +6,8 @@ namespace RnnHelpers.Threading;
 /// <summary>
 /// Work handed to the spare core of a training step: posted with <see cref="BlockThreads.Post"/>, run by block worker 1
 /// right after its next row block (while the caller runs libtorch's single-threaded part of the step, and that core
-/// would only poll), or by the caller itself in <see cref="Wait"/> if no worker has taken it by then. Either way it runs
-/// exactly once, so what it computes cannot depend on which thread ran it.
+/// would only poll), or by the caller itself in <see cref="Wait"/> if no worker has taken it by then, or dropped with
+/// <see cref="TryCancel"/> before anyone has. It never runs twice, so what it computes cannot depend on which thread ran it.
 /// </summary>
 internal sealed class SpareWork
 {
@@ -25,6 +25,19 @@ internal sealed class SpareWork
     {
         this.action = action;
         this.deadline = deadline ?? DefaultDeadline;
+    }
+
+    /// <summary>
+    /// Drops the work if no thread has taken it yet (it will never run; <see cref="Wait"/> returns at once); false if a
+    /// thread has, and then it runs to its end.
+    /// </summary>
+    public bool TryCancel()
+    {
+        BlockThreads.Withdraw(this);
+        if (Interlocked.CompareExchange(ref state, Done, Queued) != Queued)
+            return false;
+        finished.Set();
+        return true;
     }
 
     /// <summary>Runs the work unless another thread has taken it; false if it had.</summary>
@@ -51,6 +64,7 @@ internal sealed class SpareWork
     /// <exception cref="TimeoutException">A worker took the work and did not finish it within the deadline (a minute by default).</exception>
     public void Wait()
     {
+        BlockThreads.Withdraw(this);
         if (!TryRun())
         {
             // A worker runs it: a short wait as a rule, so spin before blocking.
