@@ -43,9 +43,10 @@ public static class Batches
     /// Yields (x, y) batches in the given order (null: file order, as views). Each batch is a gather of only its own
     /// rows into new tensors, which belong to the caller's dispose scope. images: [count, ...]; labels: [count].
     /// For contiguous float32 images and int64 labels the next batch's rows are gathered while the caller trains on
-    /// this one, on the spare core of the fused kernels' row blocks (<see cref="BlockThreads.Post"/>), into a staging
-    /// buffer this batch's tensors are then copied from: the values are those of <c>index_select</c>, whichever thread
-    /// gathered them.
+    /// this one, on the spare core of the fused kernels' row blocks (<see cref="BlockThreads.Post"/>), into staging rows
+    /// the batch's tensors are then copied from; if no worker has taken the gather by the next call, the caller gathers
+    /// straight into the batch. The values are those of <c>index_select</c>, whichever thread gathered them. The caller
+    /// keeps images and labels alive while it enumerates.
     /// </summary>
     /// <exception cref="ArgumentException">labels and images differ in length, or batchSize is below 1.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="order"/> is not a row of images.</exception>

@@ -24,8 +24,9 @@ internal static class BlockThreads
     /// <summary>
     /// Hands <paramref name="action"/> to the spare core: worker 1 runs it right after its next row block, when the
     /// caller is busy with the serial part of a step and that core would only poll; the caller's
-    /// <see cref="SpareWork.Wait"/> runs it itself if no worker has taken it by then (so also when there are no workers).
-    /// One slot: a newer post replaces an older one still queued, which its own <c>Wait</c> then runs.
+    /// <see cref="SpareWork.Wait"/> runs it itself if no worker has taken it by then (so also when there are no workers),
+    /// and <see cref="SpareWork.TryCancel"/> drops it. One slot: a newer post replaces an older one still queued, which
+    /// its own <c>Wait</c> then runs.
     /// </summary>
     public static SpareWork Post(Action action)
     {
