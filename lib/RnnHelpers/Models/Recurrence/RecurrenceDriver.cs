@@ -184,8 +184,9 @@ internal static unsafe class RecurrenceDriver
     /// <summary>
     /// (0 + M₀ + M₁ + … + M_{terms−1})ᵀ of [rows, columns] matrices <paramref name="termStride"/> floats apart (row
     /// stride = columns) into [columns, rows]: each element summed in that order, as adding the matrices one by one onto
-    /// zeros would, in the same pass as the transpose (summing in place first wrote every partial once more, and the
-    /// partials can lie a multiple of 4 KB apart, as the LSTM's do, where loads wait on stores to the same place in another page).
+    /// zeros would, in the same pass as the transpose (summing in place first wrote every partial once more and was the
+    /// slow part; the partials can lie a multiple of 4 KB apart, as the LSTM's do, where a load can wait on a store to
+    /// the same offset in another page).
     /// </summary>
     public static void SumTransposed(float* first, long termStride, int terms, int rows, int columns, float* destination) =>
         TransposeTerms(first, termStride, Math.Max(1, terms), columns, rows, columns, destination, rows);
