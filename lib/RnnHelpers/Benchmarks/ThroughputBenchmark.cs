@@ -203,7 +203,7 @@ public static class ThroughputBenchmark
         // ms per batch of one row block, and the GFLOP/s that is for the block's share of each product.
         double Block(KernelClock.Part p) => (KernelClock.PartTime(p) - parts[(int)p]).TotalMilliseconds / n / blocks;
         double rows = (double)options.BatchSize / blocks, steps = data.TimeSteps, features = data.Features, hidden = model.HiddenUnits;
-        double width = ParameterArithmetic.Gates(model.Kind) * hidden;
+        double width = ModelFacts.Of(model.Kind).Gates * hidden;
         // GFLOP/s of one block's products with this inner dimension, done in ms.
         double Rate(double inner, double ms) => ms > 0 ? StepProductFlops(rows, steps, inner, width) / (ms * 1e6) : 0;
         double input = Block(KernelClock.Part.InputProjection), hiddenProjection = Block(KernelClock.Part.HiddenProjection);

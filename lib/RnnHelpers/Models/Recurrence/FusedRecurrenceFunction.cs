@@ -121,10 +121,11 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
                     (float*)stepNorms));
 
             int blocks = workspace.Blocks, width = shape.Width;
-            var dInputKernel = inputKernel.requires_grad ? SumTransposed(blocks, shape.Features, width, workspace.InputKernelGradient(0)) : null;
-            var dRecurrentKernel = recurrentKernel.requires_grad ? SumTransposed(blocks, shape.Hidden, width, workspace.RecurrentKernelGradient(0)) : null;
-            var dInputBias = inputBias.requires_grad ? Sum(blocks, width, b => (nint)workspace.InputBiasGradient(b)) : null;
-            var dRecurrentBias = recurrentBiasGradient ? Sum(blocks, width, b => (nint)workspace.RecurrentBiasGradient(b)) : null;
+            var dInputKernel = inputKernel.requires_grad ? SumTransposed(blocks, shape.Features, width, workspace.InputKernelGradient(0), empty(width, shape.Features)) : null;
+            var dRecurrentKernel = recurrentKernel.requires_grad ? SumTransposed(blocks, shape.Hidden, width, workspace.RecurrentKernelGradient(0), empty(width, shape.Hidden)) : null;
+            // The bias partials are one row each: the same sum, with nothing to transpose.
+            var dInputBias = inputBias.requires_grad ? SumTransposed(blocks, 1, width, workspace.InputBiasGradient(0), empty(width)) : null;
+            var dRecurrentBias = recurrentBiasGradient ? SumTransposed(blocks, 1, width, workspace.RecurrentBiasGradient(0), empty(width)) : null;
             KernelClock.AddBackward(started);
             return [dx!, dInputKernel!, dRecurrentKernel!, dInputBias!, dRecurrentBias!, null!];
         }
@@ -139,22 +140,13 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
             (nint)TensorMemory.Pointer(inputBias), (nint)TensorMemory.Pointer(recurrentBias));
 
     /// <summary>
-    /// Σ over blocks of the [rows, columns] partials (each rows · columns floats after the previous), transposed to the
-    /// parameter's [columns, rows]: each element 0 + p₀ + p₁ + … in block order (a sum onto zeros: −0 becomes +0).
+    /// Σ over blocks of the [rows, columns] partials (each rows · columns floats after the previous), transposed into
+    /// <paramref name="result"/>, the parameter's [columns, rows] (or [columns] for a bias): each element 0 + p₀ + p₁ + …
+    /// in block order (a sum onto zeros: −0 becomes +0).
     /// </summary>
-    private static Tensor SumTransposed(int blocks, int rows, int columns, float* first)
+    private static Tensor SumTransposed(int blocks, int rows, int columns, float* first, Tensor result)
     {
-        var result = empty(columns, rows);
         RecurrenceDriver.SumTransposed(first, (long)rows * columns, blocks, rows, columns, TensorMemory.Pointer(result));
-        return result;
-    }
-
-    private static Tensor Sum(int blocks, int length, Func<int, nint> partial)
-    {
-        var result = zeros(length);
-        var destination = new Span<float>(TensorMemory.Pointer(result), length);
-        for (int block = 0; block < blocks; block++)
-            System.Numerics.Tensors.TensorPrimitives.Add(destination, new ReadOnlySpan<float>((float*)partial(block), length), destination);
         return result;
     }
 }

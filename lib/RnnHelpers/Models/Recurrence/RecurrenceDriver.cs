@@ -165,12 +165,9 @@ internal static unsafe class RecurrenceDriver
     }
 
     /// <summary>
-    /// Writes Mᵀ of a row-major [rows, columns] matrix into a [columns, rows] one (see the overload with strides).
+    /// Writes Mᵀ of a row-major [rows, columns] matrix into a [columns, rows] one whose rows are
+    /// <paramref name="destinationStride"/> floats apart.
     /// </summary>
-    public static void Transpose(float* source, int rows, int columns, float* destination) =>
-        Transpose(source, rows, columns, destination, rows);
-
-    /// <summary>The same, with the destination's rows <paramref name="destinationStride"/> floats apart.</summary>
     public static void Transpose(float* source, int rows, int columns, float* destination, int destinationStride) =>
         Transpose(source, columns, rows, columns, destination, destinationStride);
 
@@ -183,10 +180,10 @@ internal static unsafe class RecurrenceDriver
 
     /// <summary>
     /// (0 + M₀ + M₁ + … + M_{terms−1})ᵀ of [rows, columns] matrices <paramref name="termStride"/> floats apart (row
-    /// stride = columns) into [columns, rows]: each element summed in that order, as adding the matrices one by one onto
-    /// zeros would, in the same pass as the transpose (summing in place first wrote every partial once more and was the
-    /// slow part; the partials can lie a multiple of 4 KB apart, as the LSTM's do, where a load can wait on a store to
-    /// the same offset in another page).
+    /// stride = columns) into [columns, rows] (for one row, a plain sum of vectors): each element summed in that order,
+    /// as adding the matrices one by one onto zeros would, in the same pass as the transpose (summing in place first
+    /// wrote every partial once more and was the slow part; the partials can lie a multiple of 4 KB apart, as the LSTM's
+    /// do, where a load can wait on a store to the same offset in another page).
     /// </summary>
     public static void SumTransposed(float* first, long termStride, int terms, int rows, int columns, float* destination) =>
         TransposeTerms(first, termStride, Math.Max(1, terms), columns, rows, columns, destination, rows);
