@@ -4,7 +4,8 @@ namespace RnnHelpers.Benchmarks;
 /// Where one training batch's time goes, in milliseconds (mean over the profiled batches): gathering the batch,
 /// the forward pass, the backward pass, the optimiser step and the rest. Of the forward and backward passes,
 /// <paramref name="RecurrenceForward"/> and <paramref name="RecurrenceBackward"/> are the wall time inside the fused
-/// recurrent kernels (the remainder is libtorch: batch normalisation, the dense layer, the loss and autograd), and
+/// recurrent kernels (the remainder is the head, batch normalisation, the dense layer and the loss in one pass each way,
+/// and the step's other work outside the kernels), and
 /// <paramref name="CellForward"/> and <paramref name="CellBackward"/> the part of that a row block spent in the cell's
 /// element-wise maths (mean over the row blocks, which run at once); the rest of the kernels' time is matrix products
 /// and waiting for the slower block. Those products are timed too, per row block (mean over the blocks), with the rate

@@ -55,9 +55,9 @@ public static class PeerBenchmark
             var warmup = Batches.EpochOrder(data.TrainCount, options.Seed, 0);
             if (fusedSide)
                 using (fused.ThreadScope())
-                    TimeEpoch(fused, fusedSgd, data, warmup, options.BatchSize, FusedRecurrentLayer.Backward, WarmupBatches);
+                    TimeEpoch(fused, fusedSgd, data, warmup, options.BatchSize, FusedStep, WarmupBatches);
             using (TorchRuntime.LibTorchThreads(threads))
-                TimeEpoch(stock, stockSgd, data, warmup, options.BatchSize, loss => loss.backward(), WarmupBatches);
+                TimeEpoch(stock, stockSgd, data, warmup, options.BatchSize, StockStep, WarmupBatches);
             for (int pair = 1; pair <= pairs; pair++)
             {
                 var order = Batches.EpochOrder(data.TrainCount, options.Seed, pair);
@@ -68,7 +68,7 @@ public static class PeerBenchmark
                 if (fusedSide)
                 {
                     using var scope = fused.ThreadScope();
-                    var timing = TimeEpoch(fused, fusedSgd, data, order, options.BatchSize, FusedRecurrentLayer.Backward);
+                    var timing = TimeEpoch(fused, fusedSgd, data, order, options.BatchSize, FusedStep);
                     fusedSeconds.Add(timing.Seconds);
                     fusedBatches.Add(timing);
                     fusedLoss = timing.Loss;
@@ -79,10 +79,20 @@ public static class PeerBenchmark
                             $"libtorch {stockSeconds[^1]:F2} s" + (fusedSide ? $", ratio {fusedSeconds[^1] / stockSeconds[^1]:F3}" : ""));
             }
 
+            // Each side's own training step up to the optimiser, returning the loss: the library's autograd-free step, and
+            // libtorch's modules and loss with autograd.
+            Tensor FusedStep(Tensor x, Tensor y) => fused.TrainingStep(x, y).Loss;
+            Tensor StockStep(Tensor x, Tensor y)
+            {
+                var loss = nn.functional.cross_entropy(stock.call(x), y);
+                loss.backward();
+                return loss;
+            }
+
             double TimeStock(long[] order)
             {
                 using var threading = TorchRuntime.LibTorchThreads(threads);
-                var timing = TimeEpoch(stock, stockSgd, data, order, options.BatchSize, l => l.backward());
+                var timing = TimeEpoch(stock, stockSgd, data, order, options.BatchSize, StockStep);
                 stockSeconds.Add(timing.Seconds);
                 stockBatches.Add(timing);
                 return timing.Loss;
@@ -104,7 +114,7 @@ public static class PeerBenchmark
 
     /// <summary>One training epoch over <paramref name="order"/> (or its first <paramref name="batches"/> batches), timed batch by batch.</summary>
     private static EpochTiming TimeEpoch(TorchSharp.torch.nn.Module<Tensor, Tensor> model, IOptimizer optimizer, DigitData data,
-        long[] order, int batchSize, Action<Tensor> backward, int batches = int.MaxValue)
+        long[] order, int batchSize, Func<Tensor, Tensor, Tensor> step, int batches = int.MaxValue)
     {
         model.train();
         double lossSum = 0;
@@ -118,8 +128,7 @@ public static class PeerBenchmark
             using var y = yBatch;
             using var scope = NewDisposeScope();
             optimizer.ZeroGrad();
-            var loss = nn.functional.cross_entropy(model.call(x), y);
-            backward(loss);
+            var loss = step(x, y);
             optimizer.Step();
             lossSum += loss.item<float>() * y.shape[0];
             seen += y.shape[0];

@@ -190,9 +190,10 @@ public static class ThroughputBenchmark
             tData += Lap(clock);
             using var scope = NewDisposeScope();
             optimizer.ZeroGrad();
-            var loss = nn.functional.cross_entropy(model.call(x), y);
+            var pass = model.TrainingForward(x, y);
+            var loss = pass.Loss;
             tForward += Lap(clock);
-            FusedRecurrentLayer.Backward(loss);
+            model.TrainingBackward(pass);
             tBackward += Lap(clock);
             optimizer.Step();
             tStep += Lap(clock);

@@ -1,4 +1,5 @@
 using RnnHelpers.Models.Recurrence;
+using RnnHelpers.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -92,14 +93,64 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
     /// <summary>x: [batch, steps, features] float32 -> h_T: [batch, hidden].</summary>
     public override Tensor forward(Tensor x)
     {
-        if (x.dim() != 3 || x.shape[2] != InputSize || x.shape[0] < 1 || x.shape[1] < 1)
-            throw new ArgumentException($"Expected input [batch, time steps, {InputSize}] with at least one row and one step, got [{string.Join(", ", x.shape)}].", nameof(x));
-        if (x.dtype != ScalarType.Float32 || x.device_type != DeviceType.CPU)
-            throw new ArgumentException($"Expected a float32 CPU tensor, got {x.dtype} on {x.device_type}.", nameof(x));
+        Validate(x);
         bool gradients = is_grad_enabled() && (x.requires_grad || weight_ih_l0.requires_grad || weight_hh_l0.requires_grad
             || bias_ih_l0.requires_grad || bias_hh_l0.requires_grad);
         using var input = x.contiguous();
         return FusedRecurrenceFunction.apply(input, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
             !gradients ? forwardOnly : GradientRecorder is { } recorder ? keepingActivations with { Recorder = recorder } : keepingActivations);
+    }
+
+    private void Validate(Tensor x)
+    {
+        if (x.dim() != 3 || x.shape[2] != InputSize || x.shape[0] < 1 || x.shape[1] < 1)
+            throw new ArgumentException($"Expected input [batch, time steps, {InputSize}] with at least one row and one step, got [{string.Join(", ", x.shape)}].", nameof(x));
+        if (x.dtype != ScalarType.Float32 || x.device_type != DeviceType.CPU)
+            throw new ArgumentException($"Expected a float32 CPU tensor, got {x.dtype} on {x.device_type}.", nameof(x));
+    }
+
+    /// <summary>
+    /// The forward pass of an autograd-free training step (<see cref="RecurrentClassifier.TrainingStep"/>): x [batch, steps,
+    /// features] (contiguous float32) to h_T, written into <paramref name="lastHiddenState"/> [batch, hidden]. The lease
+    /// holds every step's activations for <see cref="TrainingBackward"/>, which releases it.
+    /// </summary>
+    internal unsafe Recurrence.WorkspacePool.Lease TrainingForward(Tensor x, float* lastHiddenState)
+    {
+        Validate(x);
+        var call = GradientRecorder is { } recorder ? keepingActivations with { Recorder = recorder } : keepingActivations;
+        var shape = new RecurrenceShape((int)x.shape[1], (int)x.shape[0], InputSize, HiddenSize, call.Cell.Gates);
+        return FusedRecurrence.Forward(call, shape, FusedRecurrence.Operands(x, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0), lastHiddenState);
+    }
+
+    /// <summary>
+    /// The backward pass of that step from dL/dh_T [batch, hidden]: gives each parameter that requires a gradient a new
+    /// gradient tensor (as autograd would after <c>set_to_none</c>; x gets none), records the step norms when a
+    /// <see cref="GradientRecorder"/> is set, and releases the lease.
+    /// </summary>
+    internal unsafe void TrainingBackward(Recurrence.WorkspacePool.Lease lease, Tensor x, float* outputGradient)
+    {
+        try
+        {
+            var call = GradientRecorder is { } recorder ? keepingActivations with { Recorder = recorder } : keepingActivations;
+            var shape = lease.Workspace.Shape;
+            float* stepNorms = call.Recorder is { } r
+                ? (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(r.Begin(shape.Batch, shape.Steps)))
+                : null;
+            Tensor? Gradient(Parameter p, params long[] size) => p.requires_grad ? empty(size) : null;
+            var dInputKernel = Gradient(weight_ih_l0, shape.Width, shape.Features);
+            var dRecurrentKernel = Gradient(weight_hh_l0, shape.Width, shape.Hidden);
+            var dInputBias = Gradient(bias_ih_l0, shape.Width);
+            var dRecurrentBias = Gradient(bias_hh_l0, shape.Width);
+            static float* Address(Tensor? t) => t is null ? null : TensorMemory.Pointer(t);
+            FusedRecurrence.Backward(call, lease, FusedRecurrence.Operands(x, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0), outputGradient, null,
+                dRecurrentBias is not null, Address(dInputKernel), Address(dRecurrentKernel), Address(dInputBias), Address(dRecurrentBias), stepNorms);
+            foreach (var (parameter, gradient) in new[] { (weight_ih_l0, dInputKernel), (weight_hh_l0, dRecurrentKernel), (bias_ih_l0, dInputBias), (bias_hh_l0, dRecurrentBias) })
+                if (gradient is not null)
+                    RecurrentClassifier.SetGradient(parameter, gradient);
+        }
+        finally
+        {
+            lease.Release();
+        }
     }
 }

@@ -26,9 +26,6 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
     private readonly Parameter beta;
     private readonly Tensor moving_mean;
     private readonly Tensor moving_variance;
-    // Held for the layer's lifetime: a Scalar made on the fly for one call is unreachable once TorchSharp has read its
-    // handle, and the finalizer thread could free it while libtorch still reads it ("Unknown scalar type").
-    private readonly Scalar momentumScalar, complementScalar;
 
     /// <param name="units">Features normalised (the hidden units of the layer before).</param>
     /// <param name="momentum">Keras' momentum of the moving averages (0.99: each batch moves them by 1%).</param>
@@ -48,8 +45,6 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
         beta = Parameter(zeros(units));
         moving_mean = zeros(units);
         moving_variance = ones(units);
-        momentumScalar = momentum.ToScalar();
-        complementScalar = (1 - momentum).ToScalar();
         RegisterComponents();
     }
 
@@ -87,11 +82,33 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
         using (var scope = NewDisposeScope())
         {
             var detached = x.detach();
-            var mean = detached.mean([0L]);
-            moving_mean.mul_(momentumScalar).add_(mean, complementScalar);
-            moving_variance.mul_(momentumScalar).add_(BiasedVariance(detached.contiguous()), complementScalar);
+            using var mean = detached.mean([0L]).contiguous();
+            using var variance = BiasedVariance(detached.contiguous()).contiguous();
+            unsafe
+            {
+                MoveAverages(TensorMemory.Pointer(mean), TensorMemory.Pointer(variance));
+            }
         }
         return y;
+    }
+
+    /// <summary>
+    /// One training step's move of the moving averages towards the batch mean and biased variance ([units] each):
+    /// moving = moving · momentum + batch · (1 − momentum), in float32 as libtorch's <c>mul_(momentum)</c> then
+    /// <c>add_(batch, 1 − momentum)</c> computes it on this CPU (the product rounded, then one fused multiply-add;
+    /// a test compares the bits), written in place.
+    /// </summary>
+    internal unsafe void MoveAverages(float* batchMean, float* batchVariance)
+    {
+        if (!TensorMemory.IsFlat<float>(moving_mean) || !TensorMemory.IsFlat<float>(moving_variance))
+            throw new InvalidOperationException("The moving averages must be contiguous float32 tensors on the CPU.");
+        float momentum = (float)Momentum, complement = (float)(1 - Momentum);
+        float* movingMean = TensorMemory.Pointer(moving_mean), movingVariance = TensorMemory.Pointer(moving_variance);
+        for (int u = 0; u < Units; u++)
+        {
+            movingMean[u] = MathF.FusedMultiplyAdd(batchMean[u], complement, movingMean[u] * momentum);
+            movingVariance[u] = MathF.FusedMultiplyAdd(batchVariance[u], complement, movingVariance[u] * momentum);
+        }
     }
 
     /// <summary>
@@ -161,14 +178,4 @@ public sealed class KerasBatchNormalization : Module<Tensor, Tensor>
     /// </summary>
     public Tensor Normalize(Tensor x, Tensor mean, Tensor variance) =>
         nn.functional.batch_norm(x, mean, variance, gamma, beta, training: false, momentum: 0, eps: Epsilon);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            momentumScalar.Dispose();
-            complementScalar.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

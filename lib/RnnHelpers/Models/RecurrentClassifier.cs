@@ -25,6 +25,8 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     private readonly FusedRecurrentLayer? gru;
     private readonly KerasBatchNormalization batch_normalization;
     private readonly Linear dense;
+    // The training step's head and its buffers, kept from step to step (reallocated when the batch size changes).
+    private HeadActivations? headActivations;
 
     /// <param name="kind">The recurrent layer.</param>
     /// <param name="hiddenUnits">Width of the recurrent layer (the article: 64).</param>
@@ -89,6 +91,92 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var last = LastHiddenState(x);
         return dense.call(batch_normalization.call(last)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One training step's forward and backward passes without autograd, for x [batch, time steps, features] (float32)
+    /// and labels [batch] (int64, 0–9): returns the mean cross-entropy loss (a scalar tensor) and the logits [batch, 10],
+    /// gives every trainable parameter a new gradient tensor (added to one it already has, as autograd does; x gets
+    /// none) and moves batch normalisation's moving averages. The recurrence runs in the fused kernels as in
+    /// <see cref="forward"/>; batch normalisation with the batch's statistics, the dense layer and the loss run in one
+    /// pass each way (<see cref="HeadActivations"/>: the same function as <see cref="forward"/> in training mode followed
+    /// by libtorch's <c>cross_entropy</c>, in double precision, rounded once to float32). Works in either mode: the head
+    /// always normalises with the batch's statistics. Errors: <see cref="ArgumentException"/> for input or labels of
+    /// another shape or type, <see cref="ArgumentOutOfRangeException"/> for a label outside 0–9; on either, nothing
+    /// has moved.
+    /// </summary>
+    public (Tensor Loss, Tensor Logits) TrainingStep(Tensor x, Tensor labels)
+    {
+        var pass = TrainingForward(x, labels);
+        TrainingBackward(pass);
+        return (pass.Loss, pass.Logits);
+    }
+
+    /// <summary>A training step between its forward and backward passes (<see cref="TrainingStep"/>).</summary>
+    internal sealed record TrainingPass(Tensor Input, Recurrence.WorkspacePool.Lease Lease, HeadActivations Head, float[] LastHiddenState, Tensor Loss, Tensor Logits);
+
+    /// <summary>The forward half of <see cref="TrainingStep"/> (timed apart by the bench's profile).</summary>
+    internal unsafe TrainingPass TrainingForward(Tensor x, Tensor labels)
+    {
+        if (x.dim() != 3 || x.shape[2] != Features)
+            throw new ArgumentException($"Expected input [batch, time steps, {Features}], got [{string.Join(", ", x.shape)}].", nameof(x));
+        if (labels.dim() != 1 || labels.shape[0] != x.shape[0] || labels.dtype != ScalarType.Int64 || labels.device_type != DeviceType.CPU)
+            throw new ArgumentException($"Expected int64 CPU labels [{x.shape[0]}], got {labels.dtype} [{string.Join(", ", labels.shape)}] on {labels.device_type}.", nameof(labels));
+        int batch = (int)x.shape[0];
+        var input = x.contiguous();
+        using var targets = labels.contiguous();
+        var head = headActivations is { } kept && kept.Batch == batch ? kept : headActivations = new HeadActivations(batch, HiddenUnits, Classes);
+        var last = head.LastHiddenState;
+        Recurrence.WorkspacePool.Lease? lease = null;
+        try
+        {
+            // The labels first: a bad one stops the step before anything has moved.
+            head.SetLabels(TensorMemory.Span<long>(targets));
+            fixed (float* h = last)
+                lease = RecurrentLayer.TrainingForward(input, h);
+            var logits = empty(batch, Classes);
+            var loss = empty(Array.Empty<long>());
+            fixed (float* h = last, batchMean = head.BatchMean, batchVariance = head.BatchVariance)
+            {
+                *TensorMemory.Pointer(loss) = (float)head.Forward(h, TensorMemory.Pointer(batch_normalization.Gamma), TensorMemory.Pointer(batch_normalization.Beta),
+                    TensorMemory.Pointer(dense.weight!), TensorMemory.Pointer(dense.bias!), batch_normalization.Epsilon, TensorMemory.Pointer(logits));
+                batch_normalization.MoveAverages(batchMean, batchVariance);
+            }
+            return new TrainingPass(input, lease, head, last, loss, logits);
+        }
+        catch
+        {
+            lease?.Release();
+            input.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The backward half of <see cref="TrainingStep"/>.</summary>
+    internal unsafe void TrainingBackward(TrainingPass pass)
+    {
+        using var input = pass.Input;
+        int batch = pass.Head.Batch, units = HiddenUnits;
+        var dGamma = empty(units);
+        var dBeta = empty(units);
+        var dWeight = empty(Classes, units);
+        var dBias = empty(Classes);
+        pass.Head.Backward(1, TensorMemory.Pointer(dGamma), TensorMemory.Pointer(dBeta), TensorMemory.Pointer(dWeight), TensorMemory.Pointer(dBias));
+        fixed (float* dh = pass.Head.LastHiddenStateGradient)
+            RecurrentLayer.TrainingBackward(pass.Lease, input, dh);
+        foreach (var (parameter, gradient) in new[] { (batch_normalization.Gamma, dGamma), (batch_normalization.Beta, dBeta), (dense.weight!, dWeight), (dense.bias!, dBias) })
+            if (parameter.requires_grad)
+                SetGradient(parameter, gradient);
+    }
+
+    /// <summary>Gives <paramref name="parameter"/> <paramref name="gradient"/> as its gradient, or adds it to the one it has (autograd's rule).</summary>
+    internal static void SetGradient(Parameter parameter, Tensor gradient)
+    {
+        using var existing = parameter.grad;
+        if (existing is null)
+            parameter.grad = gradient;
+        else
+            existing.add_(gradient);
     }
 
     /// <summary>The recurrent layer's output after the last time step, h_T: x [batch, time steps, features] -> [batch, hidden units].</summary>

@@ -79,12 +79,11 @@ public static class Trainer
                 using (var batchScope = NewDisposeScope())
                 {
                     optimizer.ZeroGrad();
-                    var logits = model.call(x);
-                    var loss = nn.functional.cross_entropy(logits, y);
+                    // Forward and backward in one call: the gradients are ready, but nothing moves until the loss is known to be finite.
+                    var (loss, logits) = model.TrainingStep(x, y);
                     double lossValue = loss.item<float>();
                     if (!double.IsFinite(lossValue))
                         throw new TrainingDivergedException(epoch, batch, "loss", lossValue);
-                    FusedRecurrentLayer.Backward(loss);
                     optimizer.Step();
                     finiteness.ThrowIfNotFinite(epoch, batch);
 

@@ -28,41 +28,20 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var call = (FusedRecurrenceCall)vars[5];
         var shape = new RecurrenceShape((int)x.shape[1], (int)x.shape[0], (int)x.shape[2], (int)recurrentKernel.shape[1], call.Cell.Gates);
-        var lease = call.Pool.Rent(shape, call.KeepsActivations, RowBlocks.Count(shape.Batch), call.Cell);
-        var workspace = lease.Workspace;
-        try
+        var output = empty(shape.Batch, shape.Hidden);
+        var lease = FusedRecurrence.Forward(call, shape, Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias), TensorMemory.Pointer(output));
+        if (call.KeepsActivations)
         {
-            long started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
-            RecurrenceDriver.Transpose(operands.InputKernel, shape.Width, shape.Features, workspace.InputKernelT, shape.RowStride);
-            RecurrenceDriver.Transpose(operands.RecurrentKernel, shape.Width, shape.Hidden, workspace.RecurrentKernelT, shape.RowStride);
-            new Span<float>(workspace.State(0), shape.Batch * shape.Hidden).Clear();
-            if (workspace.HasMemory)
-                new Span<float>(workspace.Memory(0), shape.Batch * shape.Hidden).Clear();
-            RowBlocks.Run(shape.Batch, workspace.Blocks, (_, row0, row1) => RecurrenceDriver.Forward(call.Cell, workspace, operands, row0, row1));
-            KernelClock.AddForward(started);
-
-            var output = empty(shape.Batch, shape.Hidden);
-            new ReadOnlySpan<float>(workspace.State(shape.Steps), shape.Batch * shape.Hidden)
-                .CopyTo(new Span<float>(TensorMemory.Pointer(output), shape.Batch * shape.Hidden));
-            if (call.KeepsActivations)
-            {
-                ctx.save_for_backward([x, inputKernel, recurrentKernel, inputBias, recurrentBias]);
-                ctx.save_data("call", call);
-                // The node holds the only reference: the backward pass releases it, a dropped graph's finaliser does otherwise.
-                ctx.save_data("lease", lease);
-            }
-            else
-            {
-                lease.Release();
-            }
-            return output;
+            ctx.save_for_backward([x, inputKernel, recurrentKernel, inputBias, recurrentBias]);
+            ctx.save_data("call", call);
+            // The node holds the only reference: the backward pass releases it, a dropped graph's finaliser does otherwise.
+            ctx.save_data("lease", lease);
         }
-        catch
+        else
         {
             lease.Release();
-            throw;
         }
+        return output;
     }
 
     // backward runs as a callback from libtorch's autograd engine, where a .NET exception would end the
@@ -104,29 +83,20 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
         try
         {
-            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var shape = workspace.Shape;
-            var operands = Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
             using var gradient = gradOutput.contiguous();
-            nint outputGradient = (nint)TensorMemory.Pointer(gradient);
             Tensor? dx = x.requires_grad ? empty(shape.Batch, shape.Steps, shape.Features) : null;
-            nint inputGradient = dx is null ? 0 : (nint)TensorMemory.Pointer(dx);
-            bool recurrentBiasGradient = recurrentBias.requires_grad;
             // The recorder's array is pinned, so its address stays valid while the blocks write their rows.
-            nint stepNorms = call.Recorder is { } recorder
-                ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(recorder.Begin(shape.Batch, shape.Steps)))
-                : 0;
-            RowBlocks.Run(shape.Batch, workspace.Blocks, (block, row0, row1) =>
-                RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)outputGradient, (float*)inputGradient, recurrentBiasGradient, block, row0, row1,
-                    (float*)stepNorms));
-
-            int blocks = workspace.Blocks, width = shape.Width;
-            var dInputKernel = inputKernel.requires_grad ? SumTransposed(blocks, shape.Features, width, workspace.InputKernelGradient(0), empty(width, shape.Features)) : null;
-            var dRecurrentKernel = recurrentKernel.requires_grad ? SumTransposed(blocks, shape.Hidden, width, workspace.RecurrentKernelGradient(0), empty(width, shape.Hidden)) : null;
-            // The bias partials are one row each: the same sum, with nothing to transpose.
-            var dInputBias = inputBias.requires_grad ? SumTransposed(blocks, 1, width, workspace.InputBiasGradient(0), empty(width)) : null;
-            var dRecurrentBias = recurrentBiasGradient ? SumTransposed(blocks, 1, width, workspace.RecurrentBiasGradient(0), empty(width)) : null;
-            KernelClock.AddBackward(started);
+            float* stepNorms = call.Recorder is { } recorder
+                ? (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(recorder.Begin(shape.Batch, shape.Steps)))
+                : null;
+            int width = shape.Width;
+            var dInputKernel = inputKernel.requires_grad ? empty(width, shape.Features) : null;
+            var dRecurrentKernel = recurrentKernel.requires_grad ? empty(width, shape.Hidden) : null;
+            var dInputBias = inputBias.requires_grad ? empty(width) : null;
+            var dRecurrentBias = recurrentBias.requires_grad ? empty(width) : null;
+            FusedRecurrence.Backward(call, lease, Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias), TensorMemory.Pointer(gradient),
+                Address(dx), recurrentBias.requires_grad, Address(dInputKernel), Address(dRecurrentKernel), Address(dInputBias), Address(dRecurrentBias), stepNorms);
             return [dx!, dInputKernel!, dRecurrentKernel!, dInputBias!, dRecurrentBias!, null!];
         }
         finally
@@ -135,18 +105,8 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         }
     }
 
-    private static RecurrenceOperands Operands(Tensor x, Tensor inputKernel, Tensor recurrentKernel, Tensor inputBias, Tensor recurrentBias) =>
-        new((nint)TensorMemory.Pointer(x), (nint)TensorMemory.Pointer(inputKernel), (nint)TensorMemory.Pointer(recurrentKernel),
-            (nint)TensorMemory.Pointer(inputBias), (nint)TensorMemory.Pointer(recurrentBias));
+    private static float* Address(Tensor? tensor) => tensor is null ? null : TensorMemory.Pointer(tensor);
 
-    /// <summary>
-    /// Σ over blocks of the [rows, columns] partials (each rows · columns floats after the previous), transposed into
-    /// <paramref name="result"/>, the parameter's [columns, rows] (or [columns] for a bias): each element 0 + p₀ + p₁ + …
-    /// in block order (a sum onto zeros: −0 becomes +0).
-    /// </summary>
-    private static Tensor SumTransposed(int blocks, int rows, int columns, float* first, Tensor result)
-    {
-        RecurrenceDriver.SumTransposed(first, (long)rows * columns, blocks, rows, columns, TensorMemory.Pointer(result));
-        return result;
-    }
+    private static RecurrenceOperands Operands(Tensor x, Tensor inputKernel, Tensor recurrentKernel, Tensor inputBias, Tensor recurrentBias) =>
+        FusedRecurrence.Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);
 }
