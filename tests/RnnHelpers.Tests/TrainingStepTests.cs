@@ -130,6 +130,27 @@ public class TrainingStepTests
         Assert.Contains(model.parameters(), p => !p.requires_grad); // Keras' LSTM: the second bias stays frozen
     }
 
+    // An epoch's short last batch reuses the head's buffers sized for the full batch: the same bits as fresh ones.
+    [Fact]
+    public void A_shorter_batch_after_a_longer_one_gives_the_same_bits_as_alone()
+    {
+        using var reused = Model(RecurrentKind.Gru, 13, hidden: 7);
+        using var fresh = Model(RecurrentKind.Gru, 13, hidden: 7);
+        using var x = randn(12, 3, Features);
+        using var y = randint(0, 10, 12, dtype: ScalarType.Int64);
+        using var shortX = randn(5, 3, Features);
+        using var shortY = randint(0, 10, 5, dtype: ScalarType.Int64);
+        reused.TrainingStep(x, y);
+        foreach (var p in reused.parameters())
+            p.grad = null;
+        var (a, logitsA) = reused.TrainingStep(shortX, shortY);
+        var (b, logitsB) = fresh.TrainingStep(shortX, shortY);
+        Assert.Equal(b.item<float>(), a.item<float>());
+        Assert.True(logitsA.equal(logitsB).all().item<bool>());
+        foreach (var (p, q) in reused.TrainableParameters.Zip(fresh.TrainableParameters))
+            Assert.True(p.grad!.equal(q.grad!).all().item<bool>(), $"{p.name} differs");
+    }
+
     [Fact]
     public void A_batch_of_one_trains_as_in_keras_output_beta_and_no_gradient_into_the_recurrence()
     {

@@ -28,9 +28,12 @@ internal sealed unsafe class HeadActivations
     private readonly double[] input, normalised, output, mean, variance, inverseDeviation, gammas, betas, weights, weightsByUnit, biases;
     private readonly double[] probabilities, logitGradient, outputGradient, weightGradient, sumOutputGradient, sumOutputGradientNormalised;
 
+    /// <param name="batch">Rows it holds room for (<see cref="Capacity"/>); <see cref="Batch"/> starts there.</param>
+    /// <param name="units">Hidden units H.</param>
+    /// <param name="classes">Classes C.</param>
     public HeadActivations(int batch, int units, int classes)
     {
-        (Batch, Units, Classes) = (batch, units, classes);
+        (Capacity, Batch, Units, Classes) = (batch, batch, units, classes);
         paddedUnits = (units + Lanes - 1) / Lanes * Lanes;
         paddedClasses = (classes + Lanes - 1) / Lanes * Lanes;
         int rows = batch * paddedUnits;
@@ -49,34 +52,38 @@ internal sealed unsafe class HeadActivations
         BatchVariance = new float[units];
     }
 
-    public int Batch { get; }
+    /// <summary>Rows the buffers hold room for.</summary>
+    public int Capacity { get; }
+    /// <summary>Rows B of the step under way (at most <see cref="Capacity"/>): an epoch's short last batch reuses the buffers.</summary>
+    public int Batch { get; private set; }
     public int Units { get; }
     public int Classes { get; }
     /// <summary>The labels [B] (<see cref="SetLabels"/>).</summary>
     public int[] Labels { get; }
-    /// <summary>h_T [B, H], the recurrence's output, for the caller to fill.</summary>
+    /// <summary>h_T [B, H] (in the first B·H floats), the recurrence's output, for the caller to fill.</summary>
     public float[] LastHiddenState { get; }
     /// <summary>The batch mean μ_B [H] of the last forward pass, rounded to float32 (for the moving averages).</summary>
     public float[] BatchMean { get; }
     /// <summary>The biased batch variance σ²_B [H] of the last forward pass, rounded to float32.</summary>
     public float[] BatchVariance { get; }
-    /// <summary>dL/dh_T [B, H], for the backward pass to fill.</summary>
+    /// <summary>dL/dh_T [B, H] (in the first B·H floats), for the backward pass to fill.</summary>
     public float[] LastHiddenStateGradient { get; }
 
     /// <summary>
-    /// Takes the step's labels [B]. Throws <see cref="ArgumentOutOfRangeException"/> naming the row and value for a label
+    /// Takes the step's labels [B], which sets <see cref="Batch"/>. Throws <see cref="ArgumentOutOfRangeException"/> naming the row and value for a label
     /// outside [0, C).
     /// </summary>
     public void SetLabels(ReadOnlySpan<long> labels)
     {
-        if (labels.Length != Batch)
-            throw new ArgumentException($"Expected {Batch} labels, got {labels.Length}.", nameof(labels));
+        if (labels.Length < 1 || labels.Length > Capacity)
+            throw new ArgumentException($"Expected 1 to {Capacity} labels, got {labels.Length}.", nameof(labels));
         for (int i = 0; i < labels.Length; i++)
         {
             long label = labels[i];
             if (label < 0 || label >= Classes)
                 throw new ArgumentOutOfRangeException(nameof(labels), label, $"labels[{i}] = {label} is not a class: expected 0 to {Classes - 1}.");
         }
+        Batch = labels.Length;
         for (int i = 0; i < labels.Length; i++)
             Labels[i] = (int)labels[i];
     }

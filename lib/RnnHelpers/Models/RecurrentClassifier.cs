@@ -25,7 +25,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     private readonly FusedRecurrentLayer? gru;
     private readonly KerasBatchNormalization batch_normalization;
     private readonly Linear dense;
-    // The training step's head and its buffers, kept from step to step (reallocated when the batch size changes).
+    // The training step's head and its buffers, kept from step to step (reallocated only for a larger batch).
     private HeadActivations? headActivations;
 
     /// <param name="kind">The recurrent layer.</param>
@@ -113,7 +113,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     }
 
     /// <summary>A training step between its forward and backward passes (<see cref="TrainingStep"/>).</summary>
-    internal sealed record TrainingPass(Tensor Input, Recurrence.WorkspacePool.Lease Lease, HeadActivations Head, float[] LastHiddenState, Tensor Loss, Tensor Logits);
+    internal sealed record TrainingPass(Tensor Input, Recurrence.WorkspacePool.Lease Lease, HeadActivations Head, Tensor Loss, Tensor Logits);
 
     /// <summary>The forward half of <see cref="TrainingStep"/> (timed apart by the bench's profile).</summary>
     internal unsafe TrainingPass TrainingForward(Tensor x, Tensor labels)
@@ -125,7 +125,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         int batch = (int)x.shape[0];
         var input = x.contiguous();
         using var targets = labels.contiguous();
-        var head = headActivations is { } kept && kept.Batch == batch ? kept : headActivations = new HeadActivations(batch, HiddenUnits, Classes);
+        var head = headActivations is { } kept && kept.Capacity >= batch ? kept : headActivations = new HeadActivations(batch, HiddenUnits, Classes);
         var last = head.LastHiddenState;
         Recurrence.WorkspacePool.Lease? lease = null;
         try
@@ -142,7 +142,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
                     TensorMemory.Pointer(dense.weight!), TensorMemory.Pointer(dense.bias!), batch_normalization.Epsilon, TensorMemory.Pointer(logits));
                 batch_normalization.MoveAverages(batchMean, batchVariance);
             }
-            return new TrainingPass(input, lease, head, last, loss, logits);
+            return new TrainingPass(input, lease, head, loss, logits);
         }
         catch
         {
@@ -156,7 +156,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     internal unsafe void TrainingBackward(TrainingPass pass)
     {
         using var input = pass.Input;
-        int batch = pass.Head.Batch, units = HiddenUnits;
+        int units = HiddenUnits;
         var dGamma = empty(units);
         var dBeta = empty(units);
         var dWeight = empty(Classes, units);
