@@ -1,3 +1,4 @@
+using TorchSharp;
 using RnnHelpers.Models;
 using static TorchSharp.torch;
 
@@ -73,8 +74,11 @@ public class TrainingStepTests
         foreach (var p in model.parameters())
             p.grad = null;
 
-        var (loss, logits) = model.TrainingStep(x, labels);
+        var pass = model.TrainingForward(x, labels);
+        model.TrainingBackward(pass);
+        var (loss, logits) = (pass.Loss, pass.Logits);
 
+        AssertRoundedOnce(tensor(pass.Head.LastHiddenStateGradient[..(batch * hidden)], [batch, hidden]), h64.grad!, "dL/dh_T");
         AssertRoundedOnce(loss.reshape(1), loss64.reshape(1), "loss");
         AssertRoundedOnce(logits, logits64, "logits");
         AssertRoundedOnce(model.BatchNormalization.Gamma.grad!, gamma.grad!, "dL/dγ");
@@ -149,6 +153,88 @@ public class TrainingStepTests
         Assert.True(logitsA.equal(logitsB).all().item<bool>());
         foreach (var (p, q) in reused.TrainableParameters.Zip(fresh.TrainableParameters))
             Assert.True(p.grad!.equal(q.grad!).all().item<bool>(), $"{p.name} differs");
+    }
+
+    // The moving averages' bits are those of libtorch's mul_(momentum).add_(batch, 1 − momentum), over several steps
+    // from averages that have moved, for widths on and off the vector lanes.
+    [Theory]
+    [InlineData(7)]
+    [InlineData(13)]
+    [InlineData(64)]
+    public void The_moving_averages_move_as_libtorchs_operations_bit_for_bit(int hidden)
+    {
+        using var model = Model(RecurrentKind.Gru, 3, hidden);
+        for (int step = 0; step < 6; step++)
+        {
+            using var x = randn(17, 4, Features) * 2 + 1;
+            using var y = randint(0, 10, 17, dtype: ScalarType.Int64);
+            using var mean = model.BatchNormalization.MovingMean.clone();
+            using var variance = model.BatchNormalization.MovingVariance.clone();
+            var pass = model.TrainingForward(x, y);
+            mean.mul_(0.99).add_(tensor(pass.Head.BatchMean), 0.01);
+            variance.mul_(0.99).add_(tensor(pass.Head.BatchVariance), 0.01);
+            model.TrainingBackward(pass);
+            foreach (var (actual, expected, name) in new[] { (model.BatchNormalization.MovingMean, mean, "mean"), (model.BatchNormalization.MovingVariance, variance, "variance") })
+            {
+                var a = actual.data<float>().ToArray();
+                var e = expected.data<float>().ToArray();
+                for (int u = 0; u < hidden; u++)
+                    Assert.True(BitConverter.SingleToInt32Bits(a[u]) == BitConverter.SingleToInt32Bits(e[u]), $"step {step}, moving {name}[{u}]: {a[u]:R}, libtorch {e[u]:R}");
+            }
+            foreach (var p in model.parameters())
+                p.grad = null;
+        }
+    }
+
+    // A failure after the recurrence has run (here a dense layer of another type) leaves no lease out and nothing moved.
+    [Fact]
+    public void A_step_that_fails_after_the_recurrence_keeps_no_workspace_and_moves_nothing()
+    {
+        using var model = Model(RecurrentKind.Lstm, 4, 8);
+        using var x = randn(6, 3, Features);
+        using var y = randint(0, 10, 6, dtype: ScalarType.Int64);
+        var mean = model.BatchNormalization.MovingMean.clone();
+        model.Dense.to(ScalarType.Float64); // the head reads float32 parameters: a typed error once the recurrence has run
+        Assert.ThrowsAny<Exception>(() => model.TrainingStep(x, y));
+        Assert.Equal(0, model.RecurrentLayer.LeasesOutstanding);
+        Assert.True(model.BatchNormalization.MovingMean.equal(mean).all().item<bool>());
+        Assert.All(model.parameters(), p => Assert.Null(p.grad));
+        Assert.Throws<ArgumentException>(() => model.TrainingStep(x.to_type(ScalarType.Float64), y));
+        Assert.Equal(0, model.RecurrentLayer.LeasesOutstanding);
+    }
+
+    // A pass's backward pass runs once and only before the next forward pass; otherwise a typed error, and no lease kept.
+    [Fact]
+    public void A_backward_pass_out_of_turn_is_refused()
+    {
+        using var model = Model(RecurrentKind.SimpleRnn, 14);
+        using var x = randn(8, 3, Features);
+        using var y = randint(0, 10, 8, dtype: ScalarType.Int64);
+        var first = model.TrainingForward(x, y);
+        var second = model.TrainingForward(x, y);
+        Assert.Throws<InvalidOperationException>(() => model.TrainingBackward(first));
+        model.TrainingBackward(second);
+        Assert.Throws<InvalidOperationException>(() => model.TrainingBackward(second));
+        Assert.Equal(0, model.RecurrentLayer.LeasesOutstanding);
+    }
+
+    // The step always normalises with the batch's statistics: in evaluation mode it computes what it does in training mode.
+    [Fact]
+    public void In_evaluation_mode_the_step_is_the_same_and_a_frozen_head_parameter_gets_no_gradient()
+    {
+        using var training = Model(RecurrentKind.Gru, 15);
+        using var evaluating = Model(RecurrentKind.Gru, 15);
+        evaluating.eval();
+        evaluating.BatchNormalization.Gamma.requires_grad_(false);
+        using var x = randn(9, 3, Features);
+        using var y = randint(0, 10, 9, dtype: ScalarType.Int64);
+        var (a, logitsA) = training.TrainingStep(x, y);
+        var (b, logitsB) = evaluating.TrainingStep(x, y);
+        Assert.Equal(a.item<float>(), b.item<float>());
+        Assert.True(logitsA.equal(logitsB).all().item<bool>());
+        Assert.True(evaluating.BatchNormalization.MovingMean.equal(training.BatchNormalization.MovingMean).all().item<bool>());
+        Assert.Null(evaluating.BatchNormalization.Gamma.grad);
+        Assert.True(evaluating.BatchNormalization.Beta.grad!.equal(training.BatchNormalization.Beta.grad!).all().item<bool>());
     }
 
     [Fact]

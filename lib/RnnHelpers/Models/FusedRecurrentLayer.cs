@@ -98,8 +98,14 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
             || bias_ih_l0.requires_grad || bias_hh_l0.requires_grad);
         using var input = x.contiguous();
         return FusedRecurrenceFunction.apply(input, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
-            !gradients ? forwardOnly : GradientRecorder is { } recorder ? keepingActivations with { Recorder = recorder } : keepingActivations);
+            !gradients ? forwardOnly : KeepingActivations);
     }
+
+    // A forward pass with gradients, and the recorder of its backward pass when one is set.
+    private FusedRecurrenceCall KeepingActivations => GradientRecorder is { } recorder ? keepingActivations with { Recorder = recorder } : keepingActivations;
+
+    /// <summary>Leases on this layer's workspaces not yet released (for tests).</summary>
+    internal int LeasesOutstanding => keepingActivations.Pool.Outstanding;
 
     private void Validate(Tensor x)
     {
@@ -117,34 +123,23 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
     internal unsafe Recurrence.WorkspacePool.Lease TrainingForward(Tensor x, float* lastHiddenState)
     {
         Validate(x);
-        var call = GradientRecorder is { } recorder ? keepingActivations with { Recorder = recorder } : keepingActivations;
+        var call = KeepingActivations;
         var shape = new RecurrenceShape((int)x.shape[1], (int)x.shape[0], InputSize, HiddenSize, call.Cell.Gates);
         return FusedRecurrence.Forward(call, shape, FusedRecurrence.Operands(x, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0), lastHiddenState);
     }
 
     /// <summary>
-    /// The backward pass of that step from dL/dh_T [batch, hidden]: gives each parameter that requires a gradient a new
-    /// gradient tensor (as autograd would after <c>set_to_none</c>; x gets none), records the step norms when a
+    /// The backward pass of that step from dL/dh_T [batch, hidden]: gives each parameter that requires a gradient its
+    /// gradient (added to one it already has, as autograd does; x gets none), records the step norms when a
     /// <see cref="GradientRecorder"/> is set, and releases the lease.
     /// </summary>
     internal unsafe void TrainingBackward(Recurrence.WorkspacePool.Lease lease, Tensor x, float* outputGradient)
     {
         try
         {
-            var call = GradientRecorder is { } recorder ? keepingActivations with { Recorder = recorder } : keepingActivations;
-            var shape = lease.Workspace.Shape;
-            float* stepNorms = call.Recorder is { } r
-                ? (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(r.Begin(shape.Batch, shape.Steps)))
-                : null;
-            Tensor? Gradient(Parameter p, params long[] size) => p.requires_grad ? empty(size) : null;
-            var dInputKernel = Gradient(weight_ih_l0, shape.Width, shape.Features);
-            var dRecurrentKernel = Gradient(weight_hh_l0, shape.Width, shape.Hidden);
-            var dInputBias = Gradient(bias_ih_l0, shape.Width);
-            var dRecurrentBias = Gradient(bias_hh_l0, shape.Width);
-            static float* Address(Tensor? t) => t is null ? null : TensorMemory.Pointer(t);
-            FusedRecurrence.Backward(call, lease, FusedRecurrence.Operands(x, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0), outputGradient, null,
-                dRecurrentBias is not null, Address(dInputKernel), Address(dRecurrentKernel), Address(dInputBias), Address(dRecurrentBias), stepNorms);
-            foreach (var (parameter, gradient) in new[] { (weight_ih_l0, dInputKernel), (weight_hh_l0, dRecurrentKernel), (bias_ih_l0, dInputBias), (bias_hh_l0, dRecurrentBias) })
+            var d = FusedRecurrence.Backward(KeepingActivations, lease, FusedRecurrence.Operands(x, weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0),
+                outputGradient, false, weight_ih_l0.requires_grad, weight_hh_l0.requires_grad, bias_ih_l0.requires_grad, bias_hh_l0.requires_grad);
+            foreach (var (parameter, gradient) in new[] { (weight_ih_l0, d.InputKernel), (weight_hh_l0, d.RecurrentKernel), (bias_ih_l0, d.InputBias), (bias_hh_l0, d.RecurrentBias) })
                 if (gradient is not null)
                     RecurrentClassifier.SetGradient(parameter, gradient);
         }

@@ -52,6 +52,9 @@ internal sealed unsafe class HeadActivations
         BatchVariance = new float[units];
     }
 
+    /// <summary>Forward passes so far: a pass's backward must come before the next forward pass (see <see cref="RecurrentClassifier"/>).</summary>
+    public long Passes { get; private set; }
+
     /// <summary>Rows the buffers hold room for.</summary>
     public int Capacity { get; }
     /// <summary>Rows B of the step under way (at most <see cref="Capacity"/>): an epoch's short last batch reuses the buffers.</summary>
@@ -101,6 +104,7 @@ internal sealed unsafe class HeadActivations
     public double Forward(float* h, float* gamma, float* beta, float* weight, float* bias, double epsilon, float* logits)
     {
         int n = Batch, units = Units, classes = Classes, hp = paddedUnits, cp = paddedClasses;
+        Passes++;
         fixed (double* x = input, xn = normalised, y = output, mu = mean, sigma2 = variance, inv = inverseDeviation,
                g = gammas, b = betas, w = weights, wt = weightsByUnit, bd = biases, p = probabilities)
         {
@@ -177,18 +181,18 @@ internal sealed unsafe class HeadActivations
     }
 
     /// <summary>
-    /// Backward pass of the last forward pass from dL (the loss's upstream gradient, usually 1): writes
+    /// Backward pass of the last forward pass, for the mean loss itself (dL/dL = 1): writes
     /// <see cref="LastHiddenStateGradient"/> dL/dh [B, H], and dL/dγ, dL/dβ [H], dL/dW [C, H] and dL/db [C] as float32.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Backward(double upstream, float* dGamma, float* dBeta, float* dWeight, float* dBias)
+    public void Backward(float* dGamma, float* dBeta, float* dWeight, float* dBias)
     {
         int n = Batch, units = Units, classes = Classes, hp = paddedUnits;
         fixed (double* xn = normalised, y = output, inv = inverseDeviation, g = gammas, w = weights, p = probabilities,
                dz = logitGradient, dy = outputGradient, dw = weightGradient, sumDy = sumOutputGradient, sumDyXn = sumOutputGradientNormalised)
         fixed (float* dh = LastHiddenStateGradient)
         {
-            double scale = upstream / n;
+            double scale = 1.0 / n;
             for (int i = 0; i < n; i++)
                 for (int c = 0; c < classes; c++)
                     dz[i * classes + c] = scale * (p[i * classes + c] - (c == Labels[i] ? 1 : 0));

@@ -113,7 +113,18 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     }
 
     /// <summary>A training step between its forward and backward passes (<see cref="TrainingStep"/>).</summary>
-    internal sealed record TrainingPass(Tensor Input, Recurrence.WorkspacePool.Lease Lease, HeadActivations Head, Tensor Loss, Tensor Logits);
+    internal sealed class TrainingPass(Tensor input, Recurrence.WorkspacePool.Lease lease, HeadActivations head, Tensor loss, Tensor logits)
+    {
+        public Tensor Input { get; } = input;
+        public Recurrence.WorkspacePool.Lease Lease { get; } = lease;
+        public HeadActivations Head { get; } = head;
+        public Tensor Loss { get; } = loss;
+        public Tensor Logits { get; } = logits;
+        /// <summary>The head's forward pass this step made (<see cref="HeadActivations.Passes"/>).</summary>
+        public long Pass { get; } = head.Passes;
+        /// <summary>Set by the backward pass, which runs once.</summary>
+        public bool Done { get; set; }
+    }
 
     /// <summary>The forward half of <see cref="TrainingStep"/> (timed apart by the bench's profile).</summary>
     internal unsafe TrainingPass TrainingForward(Tensor x, Tensor labels)
@@ -152,21 +163,38 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>The backward half of <see cref="TrainingStep"/>.</summary>
+    /// <summary>
+    /// The backward half of <see cref="TrainingStep"/>, once per pass and before the next forward pass (the head and the
+    /// recurrence keep one step's activations); otherwise <see cref="InvalidOperationException"/>.
+    /// </summary>
     internal unsafe void TrainingBackward(TrainingPass pass)
     {
+        if (pass.Done || pass.Head.Passes != pass.Pass || pass.Lease.Workspace.Lease != pass.Lease.Number || pass.Head != headActivations)
+        {
+            pass.Lease.Release(); // its activations are gone either way
+            throw new InvalidOperationException(
+                "A training step's backward pass runs once, right after its own forward pass: another forward pass has overwritten its activations, or it ran already.");
+        }
+        pass.Done = true;
         using var input = pass.Input;
-        int units = HiddenUnits;
-        var dGamma = empty(units);
-        var dBeta = empty(units);
-        var dWeight = empty(Classes, units);
-        var dBias = empty(Classes);
-        pass.Head.Backward(1, TensorMemory.Pointer(dGamma), TensorMemory.Pointer(dBeta), TensorMemory.Pointer(dWeight), TensorMemory.Pointer(dBias));
-        fixed (float* dh = pass.Head.LastHiddenStateGradient)
-            RecurrentLayer.TrainingBackward(pass.Lease, input, dh);
-        foreach (var (parameter, gradient) in new[] { (batch_normalization.Gamma, dGamma), (batch_normalization.Beta, dBeta), (dense.weight!, dWeight), (dense.bias!, dBias) })
-            if (parameter.requires_grad)
-                SetGradient(parameter, gradient);
+        try
+        {
+            int units = HiddenUnits;
+            var dGamma = empty(units);
+            var dBeta = empty(units);
+            var dWeight = empty(Classes, units);
+            var dBias = empty(Classes);
+            pass.Head.Backward(TensorMemory.Pointer(dGamma), TensorMemory.Pointer(dBeta), TensorMemory.Pointer(dWeight), TensorMemory.Pointer(dBias));
+            fixed (float* dh = pass.Head.LastHiddenStateGradient)
+                RecurrentLayer.TrainingBackward(pass.Lease, input, dh);
+            foreach (var (parameter, gradient) in new[] { (batch_normalization.Gamma, dGamma), (batch_normalization.Beta, dBeta), (dense.weight!, dWeight), (dense.bias!, dBias) })
+                if (parameter.requires_grad)
+                    SetGradient(parameter, gradient);
+        }
+        finally
+        {
+            pass.Lease.Release(); // released once: the recurrence's backward pass has normally done it already
+        }
     }
 
     /// <summary>Gives <paramref name="parameter"/> <paramref name="gradient"/> as its gradient, or adds it to the one it has (autograd's rule).</summary>

@@ -79,7 +79,8 @@ public static class Trainer
                 using (var batchScope = NewDisposeScope())
                 {
                     optimizer.ZeroGrad();
-                    // Forward and backward in one call: the gradients are ready, but nothing moves until the loss is known to be finite.
+                    // Forward and backward in one call (the moving averages move with the forward pass, as before); the
+                    // optimiser steps only once the loss is known to be finite.
                     var (loss, logits) = model.TrainingStep(x, y);
                     double lossValue = loss.item<float>();
                     if (!double.IsFinite(lossValue))

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using RnnHelpers.Native;
 using static TorchSharp.torch;
 
@@ -40,35 +42,51 @@ internal static unsafe class FusedRecurrence
     }
 
     /// <summary>
-    /// Backpropagates dL/dh_T (<paramref name="outputGradient"/>, [batch, hidden]) through the steps the lease holds, into
-    /// dL/dx (when <paramref name="inputGradient"/> is not null) and the parameters' gradients, each written whole
-    /// where its pointer is not null (dL/db_hh also needs <paramref name="recurrentBiasGradient"/>). Each block's
-    /// partial sums are added in block order (<see cref="RecurrenceDriver.SumTransposed"/>), so a result depends on the
-    /// thread count, never on timing. <paramref name="stepNorms"/>: see <see cref="RecurrenceDriver.Backward"/>.
+    /// Backpropagates dL/dh_T (<paramref name="outputGradient"/>, [batch, hidden]) through the steps the lease holds, and
+    /// returns new tensors for the gradients asked for: dL/dx [batch, steps, features], dL/dW_ih [width, features],
+    /// dL/dW_hh [width, hidden], dL/db_ih and dL/db_hh [width] (null for the others). Each block's partial sums are added
+    /// in block order (<see cref="RecurrenceDriver.SumTransposed"/>), so a result depends on the thread count, never on
+    /// timing. When the call has a recorder, it receives the step norms (<see cref="RecurrenceDriver.Backward"/>).
+    /// The caller releases the lease.
     /// </summary>
-    public static void Backward(FusedRecurrenceCall call, WorkspacePool.Lease lease, RecurrenceOperands operands, float* outputGradient,
-        float* inputGradient, bool recurrentBiasGradient, float* dInputKernel, float* dRecurrentKernel, float* dInputBias, float* dRecurrentBias,
-        float* stepNorms = null)
+    public static Gradients Backward(FusedRecurrenceCall call, WorkspacePool.Lease lease, RecurrenceOperands operands, float* outputGradient,
+        bool input, bool inputKernel, bool recurrentKernel, bool inputBias, bool recurrentBias)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var workspace = lease.Workspace;
         var shape = workspace.Shape;
-        // Pointers cannot be captured by the lambda; their addresses can.
-        nint output = (nint)outputGradient, input = (nint)inputGradient, norms = (nint)stepNorms;
-        RowBlocks.Run(shape.Batch, workspace.Blocks, (block, row0, row1) =>
-            RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)output, (float*)input, recurrentBiasGradient, block, row0, row1, (float*)norms));
         int blocks = workspace.Blocks, width = shape.Width;
-        if (dInputKernel != null)
-            RecurrenceDriver.SumTransposed(workspace.InputKernelGradient(0), (long)shape.Features * width, blocks, shape.Features, width, dInputKernel);
-        if (dRecurrentKernel != null)
-            RecurrenceDriver.SumTransposed(workspace.RecurrentKernelGradient(0), (long)shape.Hidden * width, blocks, shape.Hidden, width, dRecurrentKernel);
+        var gradients = new Gradients(
+            input ? empty(shape.Batch, shape.Steps, shape.Features) : null,
+            inputKernel ? empty(width, shape.Features) : null,
+            recurrentKernel ? empty(width, shape.Hidden) : null,
+            inputBias ? empty(width) : null,
+            recurrentBias ? empty(width) : null);
+        // The recorder's array is pinned, so its address stays valid while the blocks write their rows. Pointers cannot
+        // be captured by the lambda; their addresses can.
+        nint norms = call.Recorder is { } recorder
+            ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(recorder.Begin(shape.Batch, shape.Steps)))
+            : 0;
+        nint output = (nint)outputGradient, dx = (nint)Address(gradients.Input);
+        RowBlocks.Run(shape.Batch, workspace.Blocks, (block, row0, row1) =>
+            RecurrenceDriver.Backward(call.Cell, workspace, operands, (float*)output, (float*)dx, recurrentBias, block, row0, row1, (float*)norms));
+        if (inputKernel)
+            RecurrenceDriver.SumTransposed(workspace.InputKernelGradient(0), (long)shape.Features * width, blocks, shape.Features, width, Address(gradients.InputKernel));
+        if (recurrentKernel)
+            RecurrenceDriver.SumTransposed(workspace.RecurrentKernelGradient(0), (long)shape.Hidden * width, blocks, shape.Hidden, width, Address(gradients.RecurrentKernel));
         // The bias partials are one row each: the same sum, with nothing to transpose.
-        if (dInputBias != null)
-            RecurrenceDriver.SumTransposed(workspace.InputBiasGradient(0), width, blocks, 1, width, dInputBias);
-        if (dRecurrentBias != null && recurrentBiasGradient)
-            RecurrenceDriver.SumTransposed(workspace.RecurrentBiasGradient(0), width, blocks, 1, width, dRecurrentBias);
+        if (inputBias)
+            RecurrenceDriver.SumTransposed(workspace.InputBiasGradient(0), width, blocks, 1, width, Address(gradients.InputBias));
+        if (recurrentBias)
+            RecurrenceDriver.SumTransposed(workspace.RecurrentBiasGradient(0), width, blocks, 1, width, Address(gradients.RecurrentBias));
         KernelClock.AddBackward(started);
+        return gradients;
     }
+
+    /// <summary>A backward pass's new gradient tensors, null where none was asked for.</summary>
+    public readonly record struct Gradients(Tensor? Input, Tensor? InputKernel, Tensor? RecurrentKernel, Tensor? InputBias, Tensor? RecurrentBias);
+
+    private static float* Address(Tensor? tensor) => tensor is null ? null : TensorMemory.Pointer(tensor);
 
     /// <summary>The addresses of a call's input and parameters (contiguous float32 CPU tensors).</summary>
     public static RecurrenceOperands Operands(Tensor x, Tensor inputKernel, Tensor recurrentKernel, Tensor inputBias, Tensor recurrentBias) =>

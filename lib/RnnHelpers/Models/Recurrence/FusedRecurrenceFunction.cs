@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using RnnHelpers.Models;
 using RnnHelpers.Native;
 using TorchSharp;
@@ -83,29 +81,16 @@ internal sealed unsafe class FusedRecurrenceFunction : autograd.SingleTensorFunc
         var (x, inputKernel, recurrentKernel, inputBias, recurrentBias) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
         try
         {
-            var shape = workspace.Shape;
             using var gradient = gradOutput.contiguous();
-            Tensor? dx = x.requires_grad ? empty(shape.Batch, shape.Steps, shape.Features) : null;
-            // The recorder's array is pinned, so its address stays valid while the blocks write their rows.
-            float* stepNorms = call.Recorder is { } recorder
-                ? (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(recorder.Begin(shape.Batch, shape.Steps)))
-                : null;
-            int width = shape.Width;
-            var dInputKernel = inputKernel.requires_grad ? empty(width, shape.Features) : null;
-            var dRecurrentKernel = recurrentKernel.requires_grad ? empty(width, shape.Hidden) : null;
-            var dInputBias = inputBias.requires_grad ? empty(width) : null;
-            var dRecurrentBias = recurrentBias.requires_grad ? empty(width) : null;
-            FusedRecurrence.Backward(call, lease, Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias), TensorMemory.Pointer(gradient),
-                Address(dx), recurrentBias.requires_grad, Address(dInputKernel), Address(dRecurrentKernel), Address(dInputBias), Address(dRecurrentBias), stepNorms);
-            return [dx!, dInputKernel!, dRecurrentKernel!, dInputBias!, dRecurrentBias!, null!];
+            var d = FusedRecurrence.Backward(call, lease, Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias), TensorMemory.Pointer(gradient),
+                x.requires_grad, inputKernel.requires_grad, recurrentKernel.requires_grad, inputBias.requires_grad, recurrentBias.requires_grad);
+            return [d.Input!, d.InputKernel!, d.RecurrentKernel!, d.InputBias!, d.RecurrentBias!, null!];
         }
         finally
         {
             lease.Release();
         }
     }
-
-    private static float* Address(Tensor? tensor) => tensor is null ? null : TensorMemory.Pointer(tensor);
 
     private static RecurrenceOperands Operands(Tensor x, Tensor inputKernel, Tensor recurrentKernel, Tensor inputBias, Tensor recurrentBias) =>
         FusedRecurrence.Operands(x, inputKernel, recurrentKernel, inputBias, recurrentBias);

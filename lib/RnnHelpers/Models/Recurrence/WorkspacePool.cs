@@ -2,9 +2,10 @@ namespace RnnHelpers.Models.Recurrence;
 
 /// <summary>
 /// Idle workspaces of one layer. A forward pass without gradients returns its workspace at once. One with
-/// gradients holds it through a <see cref="Lease"/> kept in its autograd node: its backward pass returns it,
-/// and a graph dropped without a backward pass returns it when the collector finalises the lease (after the
-/// output tensor, and with it the graph, is disposed or collected). The pool never holds a rented workspace
+/// gradients holds it through a <see cref="Lease"/>, kept in its autograd node or in the training step's pass
+/// (<see cref="RecurrentClassifier.TrainingStep"/>): its backward pass returns it, and a graph dropped without a
+/// backward pass returns it when the collector finalises the lease (after the output tensor, and with it the graph,
+/// is disposed or collected). The pool never holds a rented workspace
 /// itself, so forward-only use stays flat instead of keeping every workspace alive.
 /// </summary>
 internal sealed class WorkspacePool
@@ -13,6 +14,9 @@ internal sealed class WorkspacePool
     private const int MaxIdle = 4;
     private readonly List<RecurrenceWorkspace> idle = [];
     private int outstanding;
+
+    /// <summary>Leases not yet released (for tests: a step that fails must not keep one).</summary>
+    internal int Outstanding => Volatile.Read(ref outstanding);
 
     /// <summary>
     /// An idle workspace that fits, or a new one: for <paramref name="shape"/>, split into <paramref name="blocks"/> row blocks,
