@@ -37,7 +37,9 @@ public class InterruptionTests(MnistFixture mnist) : IClassFixture<MnistFixture>
     public void Training_killed_mid_epoch_resumes_to_the_uninterrupted_history()
     {
         using var dir = new TempDir();
-        string[] grid = ["train", "--model", "gru", "--seeds", "3", "--epochs", "3", "--train-limit", "4000", "--test-limit", "500"];
+        // Epochs long enough that the kill below lands inside the second one, however fast the kernels get: on 4,000
+        // images an epoch took a tenth of a second, and the run could finish before the kill.
+        string[] grid = ["train", "--model", "gru", "--seeds", "3", "--epochs", "4", "--train-limit", "20000", "--test-limit", "500"];
         var reference = Cli.Run(TimeSpan.FromMinutes(5), [.. grid, "--results", dir.File("reference")]);
         Assert.True(reference.ExitCode == 0, reference.Output);
 
@@ -47,7 +49,8 @@ public class InterruptionTests(MnistFixture mnist) : IClassFixture<MnistFixture>
         {
             // Wait for the first epoch's checkpoint, then let the second epoch get under way before the kill.
             Assert.True(WaitFor(() => Directory.Exists(checkpoints) && Directory.GetFiles(checkpoints, "*.checkpoint.json").Length > 0, TimeSpan.FromMinutes(3)), "no checkpoint appeared");
-            Thread.Sleep(300);
+            Thread.Sleep(100);
+            Assert.False(victim.HasExited, "the run ended before the kill: lengthen its epochs");
             victim.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
             victim.WaitForExit();
         }
