@@ -141,11 +141,21 @@ public sealed class FusedRecurrentLayer : Module<Tensor, Tensor>
                 outputGradient, false, weight_ih_l0.requires_grad, weight_hh_l0.requires_grad, bias_ih_l0.requires_grad, bias_hh_l0.requires_grad);
             foreach (var (parameter, gradient) in new[] { (weight_ih_l0, d.InputKernel), (weight_hh_l0, d.RecurrentKernel), (bias_ih_l0, d.InputBias), (bias_hh_l0, d.RecurrentBias) })
                 if (gradient is not null)
-                    RecurrentClassifier.SetGradient(parameter, gradient);
+                    SetGradient(parameter, gradient);
         }
         finally
         {
             lease.Release();
         }
+    }
+
+    /// <summary>Gives <paramref name="parameter"/> <paramref name="gradient"/> as its gradient, or adds it to the one it has (autograd's rule).</summary>
+    internal static void SetGradient(Parameter parameter, Tensor gradient)
+    {
+        using var existing = parameter.grad;
+        if (existing is null)
+            parameter.grad = gradient;
+        else
+            existing.add_(gradient);
     }
 }

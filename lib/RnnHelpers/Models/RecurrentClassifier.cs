@@ -129,8 +129,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
     /// <summary>The forward half of <see cref="TrainingStep"/> (timed apart by the bench's profile).</summary>
     internal unsafe TrainingPass TrainingForward(Tensor x, Tensor labels)
     {
-        if (x.dim() != 3 || x.shape[2] != Features)
-            throw new ArgumentException($"Expected input [batch, time steps, {Features}], got [{string.Join(", ", x.shape)}].", nameof(x));
+        CheckInput(x);
         if (labels.dim() != 1 || labels.shape[0] != x.shape[0] || labels.dtype != ScalarType.Int64 || labels.device_type != DeviceType.CPU)
             throw new ArgumentException($"Expected int64 CPU labels [{x.shape[0]}], got {labels.dtype} [{string.Join(", ", labels.shape)}] on {labels.device_type}.", nameof(labels));
         int batch = (int)x.shape[0];
@@ -189,7 +188,7 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
                 RecurrentLayer.TrainingBackward(pass.Lease, input, dh);
             foreach (var (parameter, gradient) in new[] { (batch_normalization.Gamma, dGamma), (batch_normalization.Beta, dBeta), (dense.weight!, dWeight), (dense.bias!, dBias) })
                 if (parameter.requires_grad)
-                    SetGradient(parameter, gradient);
+                    FusedRecurrentLayer.SetGradient(parameter, gradient);
         }
         finally
         {
@@ -197,22 +196,17 @@ public sealed class RecurrentClassifier : Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>Gives <paramref name="parameter"/> <paramref name="gradient"/> as its gradient, or adds it to the one it has (autograd's rule).</summary>
-    internal static void SetGradient(Parameter parameter, Tensor gradient)
-    {
-        using var existing = parameter.grad;
-        if (existing is null)
-            parameter.grad = gradient;
-        else
-            existing.add_(gradient);
-    }
-
     /// <summary>The recurrent layer's output after the last time step, h_T: x [batch, time steps, features] -> [batch, hidden units].</summary>
     public Tensor LastHiddenState(Tensor x)
     {
+        CheckInput(x);
+        return RecurrentLayer.call(x);
+    }
+
+    private void CheckInput(Tensor x)
+    {
         if (x.dim() != 3 || x.shape[2] != Features)
             throw new ArgumentException($"Expected input [batch, time steps, {Features}], got [{string.Join(", ", x.shape)}].", nameof(x));
-        return RecurrentLayer.call(x);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace RnnHelpers.Threading;
 
 /// <summary>
 /// Work handed to the spare core of a training step: posted with <see cref="BlockThreads.Post"/>, run by block worker 1
-/// right after its next row block (while the caller runs libtorch's single-threaded part of the step, and that core
+/// right after its next row block (while the caller runs the single-threaded part of the step, the head, and that core
 /// would only poll), or by the caller itself in <see cref="Wait"/> if no worker has taken it by then, or dropped with
 /// <see cref="TryCancel"/> before anyone has. It never runs twice, so what it computes cannot depend on which thread ran it.
 /// </summary>
